@@ -1,0 +1,332 @@
+"""The content check: every rule an article or page must follow, with the line.
+
+``invoke check`` runs it alone; every build runs it before Pelican reads a
+file, and stops on the same problems. Each problem is one line,
+``path:line: what is wrong (how to fix it)``.
+
+The check reads the metadata header itself (the same syntax as Python-Markdown's
+``meta`` extension, which Pelican uses) because Pelican keeps no line numbers.
+"""
+
+import difflib
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import events
+from .dates import parse_when
+from .data import load_registry
+from .problems import Problem, ValueProblem
+from .settings import SLUG_RE, reserved_slugs
+
+# The metadata syntax of Python-Markdown's meta extension.
+META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
+END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
+
+ARTICLE, PAGE = "article", "page"
+STATUSES = ("published", "draft", "hidden")
+COMMON_FIELDS = ("title", "slug", "lang", "summary", "status", "modified", "template")
+FIELDS = {
+    ARTICLE: COMMON_FIELDS + ("date", "category", "tags", "organisations") + events.FIELDS,
+    PAGE: COMMON_FIELDS,
+}
+REQUIRED = {
+    ARTICLE: ("title", "date", "slug", "lang", "category"),
+    PAGE: ("title", "slug", "lang"),
+}
+# Only a formatted field may run over several lines.
+MULTILINE_FIELDS = ("summary",)
+# Fields a translation inherits from, and must agree with, the other language.
+SHARED_FIELDS = ("organisations", "category") + events.SHARED_FIELDS
+FIELD_HELP = {
+    "title": "the headline, on one line",
+    "date": "the publication date, e.g. 2025-12-07",
+    "slug": "the same in every language, e.g. ifla-regional-offices-meeting-doha",
+    "lang": "the language of the file",
+    "category": "the slug of a category in the categories registry",
+}
+
+
+@dataclass
+class Entry:
+    """One metadata field as written: its text and the line it starts on."""
+
+    text: str
+    line: int
+    value: object = None
+
+
+@dataclass
+class Source:
+    """A content file as the check sees it."""
+
+    path: str
+    kind: str
+    fields: dict = field(default_factory=dict)
+    body_line: int = 0
+    has_body: bool = False
+
+    def line(self, name):
+        return self.fields[name].line if name in self.fields else 1
+
+    def value(self, name):
+        entry = self.fields.get(name)
+        return None if entry is None else entry.value
+
+    def text(self, name):
+        entry = self.fields.get(name)
+        return None if entry is None else entry.text
+
+
+def check_content(settings):
+    """Check all articles, pages and registries; returns [Problem], sorted."""
+    registry, problems = load_registry(settings)
+    sources = []
+    for kind, key in ((ARTICLE, "ARTICLE_PATHS"), (PAGE, "PAGE_PATHS")):
+        for path in content_files(settings, key):
+            source, found = read_source(path, kind)
+            problems += found
+            if source is not None:
+                problems += check_source(source, settings, registry)
+                sources.append(source)
+    problems += check_translations(sources)
+    return sorted(set(problems))
+
+
+def content_files(settings, paths_key):
+    """The Markdown files Pelican reads from ARTICLE_PATHS or PAGE_PATHS."""
+    root = settings["PATH"]
+    found = []
+    for sub in settings[paths_key]:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(root, sub)):
+            dirnames.sort()
+            found += [os.path.join(dirpath, name) for name in sorted(filenames)
+                      if name.endswith(".md")]
+    return [os.path.relpath(path) for path in found]
+
+
+def read_source(path, kind):
+    """Parse the metadata header of one file; returns (Source or None, [Problem])."""
+    try:
+        with open(path, "rb") as stream:
+            raw = stream.read()
+    except OSError as error:
+        return None, [Problem(path, 1, f"cannot be read: {error.strerror}", "check the file")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})",
+                              "save the file as UTF-8")]
+    if not text.strip():
+        return None, [Problem(path, 1, "the file is empty",
+                              "write the metadata header, a blank line, then the text")]
+    return parse_header(path, kind, text.splitlines())
+
+
+def parse_header(path, kind, lines):
+    source = Source(path, kind)
+    problems = []
+    number, last = 0, None
+    if lines and BEGIN_RE.match(lines[0]):
+        number = 1
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if not line.strip() or END_RE.match(line):
+            break
+        meta, more = META_RE.match(line), META_MORE_RE.match(line)
+        if meta:
+            last = meta.group("key").lower()
+            if last in source.fields:
+                problems.append(Problem(path, number, f"{last} is given twice",
+                                        f"keep one; the first is on line {source.line(last)}"))
+            else:
+                source.fields[last] = Entry(meta.group("value").strip(), number)
+        elif more and last:
+            if last not in MULTILINE_FIELDS:
+                problems.append(Problem(path, number, f"{last} continues on a second line",
+                                        "keep it on one line"))
+            source.fields[last].text += " " + more.group("value").strip()
+        else:
+            number -= 1  # the body starts here, without a blank line
+            break
+    rest = lines[number:]
+    source.body_line = number + 1
+    source.has_body = any(line.strip() for line in rest)
+    return source, problems
+
+
+def check_source(source, settings, registry):
+    """Every rule that one file must follow on its own."""
+    problems = []
+
+    def problem(name, what, fix):
+        problems.append(Problem(source.path, source.line(name), what, fix))
+
+    for name in source.fields:
+        if name not in FIELDS[source.kind]:
+            close = difflib.get_close_matches(name, FIELDS[source.kind], n=1)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                f"the fields are: {', '.join(FIELDS[source.kind])}")
+            problem(name, f"unknown field '{name}'", hint)
+    for name in REQUIRED[source.kind]:
+        if name in source.fields and not source.fields[name].text:
+            problem(name, f"{name} is empty", f"write {FIELD_HELP[name]}")
+        elif name not in source.fields:
+            problem(name, f"{name} is missing",
+                    f"add '{name.capitalize()}: ' to the header: {FIELD_HELP[name]}")
+    if not source.has_body:
+        problems.append(Problem(source.path, source.body_line, "there is no text after the header",
+                                "write the text after one blank line under the header"))
+    # An optional field left empty counts as absent (no value), as in the build.
+    for name, entry in source.fields.items():
+        if entry.text and name in FIELDS[source.kind]:
+            try:
+                entry.value = _parse_value(name, entry.text, settings, registry, source.kind)
+            except ValueProblem as error:
+                problem(name, error.what, error.fix)
+    problems += _filename_problems(source)
+    return problems
+
+
+def _parse_value(name, text, settings, registry, kind):
+    """The typed value of one field; raises ValueProblem."""
+    if name in ("date", "modified"):
+        return parse_when(text)
+    if name in events.FIELDS:
+        return events.parse_field(name, text)
+    if name == "slug":
+        if not SLUG_RE.match(text):
+            raise ValueProblem(f"'{text}' is not a slug",
+                               "use lowercase Latin letters, digits and hyphens")
+        if kind == PAGE and text in reserved_slugs(settings):
+            raise ValueProblem(f"the page slug '{text}' is taken by the site's own pages",
+                               "choose another slug")
+        return text
+    if name == "lang":
+        languages = list(settings["I18N_LANGUAGES"])
+        if text not in languages:
+            raise ValueProblem(f"'{text}' is not a language of the site",
+                               f"use one of: {', '.join(languages)}")
+        return text
+    if name == "status":
+        if text not in STATUSES:
+            raise ValueProblem(f"'{text}' is not a status", f"use one of: {', '.join(STATUSES)}")
+        return text
+    if name == "category":
+        return _known(text, registry.categories, "category", settings["DATA_CATEGORIES"])
+    if name == "organisations":
+        return tuple(_known(slug, registry.organisations, "organisation",
+                            settings["DATA_ORGANISATIONS"]) for slug in split_list(text))
+    if name == "tags":
+        tags = split_list(text)
+        for tag in tags:
+            if not SLUG_RE.match(tag):
+                raise ValueProblem(f"the tag '{tag}' is not a slug",
+                                   "write tags as slugs, like 'public-libraries', and name them "
+                                   f"per language in {settings['DATA_TAGS']}")
+        return tuple(tags)
+    return text
+
+
+def split_list(text):
+    """Comma-separated values, as Pelican splits Tags."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _known(slug, known, what, registry_file):
+    if slug not in known:
+        close = difflib.get_close_matches(slug, list(known), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"add it to {registry_file}"
+        raise ValueProblem(f"unknown {what} '{slug}'", hint)
+    return slug
+
+
+def _filename_problems(source):
+    """The file must be named <slug>.<lang>.md, so that editors find translations."""
+    slug, lang = source.value("slug"), source.value("lang")
+    if not (slug and lang):
+        return []
+    expected = f"{slug}.{lang}.md"
+    if os.path.basename(source.path) != expected:
+        return [Problem(source.path, source.line("slug"),
+                        f"the file name does not match Slug and Lang",
+                        f"rename the file to {expected}")]
+    return []
+
+
+def check_translations(sources):
+    """Rules across files: unique slugs per language, and translations that agree."""
+    problems = []
+    groups = defaultdict(list)
+    for source in sources:
+        if source.value("slug") and source.value("lang"):
+            groups[(source.kind, source.value("slug"))].append(source)
+    for group in groups.values():
+        problems += _duplicate_problems(group)
+        for first, second in _pairs(group):
+            problems += _disagreements(first, second)
+        problems += _event_problems(group)
+    return problems
+
+
+def _event_problems(group):
+    """The event rules, on each file's fields as the build sees them: its own,
+    plus those inherited from its translations. A problem is reported in the
+    file that gives the field at fault."""
+    problems = []
+    for source in group:
+        fields = {}
+        for giver in [source] + [other for other in group if other is not source]:
+            for name in events.FIELDS:
+                if giver.value(name) is not None:
+                    fields.setdefault(name, giver.value(name))
+        for name, what, fix in events.event_problems(fields):
+            if source.value(name) is not None:
+                problems.append(Problem(source.path, source.line(name), what, fix))
+    return problems
+
+
+def _duplicate_problems(group):
+    seen, problems = {}, []
+    for source in sorted(group, key=lambda s: s.path):
+        lang = source.value("lang")
+        if lang in seen:
+            other = seen[lang]
+            problems.append(Problem(source.path, source.line("slug"),
+                                    f"slug '{source.value('slug')}' in '{lang}' is also used by "
+                                    f"{other.path}:{other.line('slug')}",
+                                    "give each article its own slug"))
+        else:
+            seen[lang] = source
+    return problems
+
+
+def _pairs(group):
+    ordered = sorted(group, key=lambda s: s.path)
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:]
+            if a.value("lang") != b.value("lang")]
+
+
+def _disagreements(first, second):
+    problems = []
+    for name in SHARED_FIELDS:
+        a, b = first.value(name), second.value(name)
+        if a is None or b is None or _same(a, b):
+            continue
+        problems.append(Problem(
+            second.path, second.line(name),
+            f"{name} '{second.text(name)}' disagrees with {first.path}:{first.line(name)} "
+            f"('{first.text(name)}')",
+            "make them the same, or leave the field out of one file to inherit it"))
+    return problems
+
+
+def _same(a, b):
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return set(a) == set(b)
+    return a == b

@@ -1,0 +1,219 @@
+"""The YAML registries under the content folder: organisations, categories, tags.
+
+Each file is parsed with ruamel.yaml, which remembers where every key stands,
+and validated with a JSON Schema, so that every mistake is reported as
+``path:line: what (fix)`` like the rest of the content check.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+import jsonschema
+from babel import Locale
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from .problems import Problem
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+WEB_ADDRESS_PATTERN = r"^https?://[^\s/]+\.[^\s]+$"
+TEXT = {"type": "string", "pattern": r"\S"}
+COUNTRIES = sorted(code for code in Locale("en").territories if code.isalpha())
+
+
+@dataclass(frozen=True)
+class Organisation:
+    slug: str
+    names: dict
+    abbreviations: dict = field(default_factory=dict)
+    website: str = ""
+    country: str = ""
+    parent: str = ""
+    aliases: tuple = ()
+    line: int = 0
+
+    def name(self, lang):
+        return self.names[lang]
+
+    def abbreviation(self, lang):
+        return self.abbreviations.get(lang, "")
+
+
+@dataclass(frozen=True)
+class Registry:
+    organisations: dict
+    categories: dict  # slug -> {lang: name}
+    tags: dict  # slug -> {lang: name}; a language may be missing
+
+    def category_name(self, slug, lang):
+        return self.categories[slug][lang]
+
+    def tag_name(self, slug, lang):
+        return self.tags.get(slug, {}).get(lang, slug)
+
+
+def load_registry(settings):
+    """Read the three registries; returns (Registry, [Problem])."""
+    languages = list(settings["I18N_LANGUAGES"])
+    problems = []
+
+    def load(key, schema):
+        path = os.path.join(settings["PATH"], settings[key])
+        shown = os.path.relpath(path)
+        document, found = _load_yaml(path, shown)
+        if not found:
+            found = _schema_problems(document, schema, shown)
+        problems.extend(found)
+        return {} if found else document
+
+    organisations = load("DATA_ORGANISATIONS", organisations_schema(languages))
+    categories = load("DATA_CATEGORIES", names_schema(languages, required=True))
+    tags = load("DATA_TAGS", names_schema(languages, required=False))
+    orgs_path = os.path.relpath(os.path.join(settings["PATH"], settings["DATA_ORGANISATIONS"]))
+    problems += _parent_problems(organisations, orgs_path)
+    registry = Registry(
+        organisations={slug: _organisation(slug, entry) for slug, entry in organisations.items()},
+        categories={slug: dict(names) for slug, names in categories.items()},
+        tags={slug: dict(names) for slug, names in tags.items()},
+    )
+    return registry, problems
+
+
+def organisations_schema(languages):
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": SLUG_PATTERN},
+        "additionalProperties": {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {
+                "name": _per_language(languages, required=True),
+                "abbreviation": _per_language(languages, required=False),
+                "website": {"type": "string", "pattern": WEB_ADDRESS_PATTERN},
+                "country": {"enum": COUNTRIES},
+                "parent": {"type": "string", "pattern": SLUG_PATTERN},
+                "aliases": {"type": "array", "items": TEXT, "uniqueItems": True},
+            },
+        },
+    }
+
+
+def names_schema(languages, required):
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": SLUG_PATTERN},
+        "additionalProperties": _per_language(languages, required),
+    }
+
+
+def _per_language(languages, required):
+    schema = {
+        "type": "object",
+        "properties": dict.fromkeys(languages, TEXT),
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+    if required:
+        schema["required"] = languages
+    return schema
+
+
+def _organisation(slug, entry):
+    return Organisation(
+        slug=slug,
+        names=dict(entry["name"]),
+        abbreviations=dict(entry.get("abbreviation", {})),
+        website=entry.get("website", ""),
+        country=entry.get("country", ""),
+        parent=entry.get("parent", ""),
+        aliases=tuple(entry.get("aliases", ())),
+        line=entry.lc.line + 1 if isinstance(entry, CommentedMap) else 0,
+    )
+
+
+def _load_yaml(path, shown):
+    try:
+        with open(path, encoding="utf-8-sig") as stream:
+            document = YAML(typ="rt").load(stream)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return None, [
+            Problem(shown, mark.line + 1 if mark else 1, f"YAML error: {error.problem}",
+                    "check the indentation and the ':' after each key")
+        ]
+    except UnicodeDecodeError:
+        return None, [Problem(shown, 1, "not valid UTF-8", "save the file as UTF-8")]
+    if document is None:
+        return CommentedMap(), []
+    if not isinstance(document, CommentedMap):
+        return None, [Problem(shown, 1, "the file must map slugs to entries",
+                              "start each entry with 'slug:' at the left margin")]
+    return document, []
+
+
+def _schema_problems(document, schema, shown):
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in validator.iter_errors(document):
+        path = list(error.absolute_path)
+        what, fix = _explain(error, path)
+        problems.append(Problem(shown, _line_of(document, path), what, fix))
+    return problems
+
+
+def _explain(error, path):
+    """A sentence for editors, instead of JSON Schema's developer message."""
+    where = ".".join(str(part) for part in path) or "the file"
+    kind = error.validator
+    if kind == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return f"{where}: '{missing[0]}' is missing", f"add '{missing[0]}:' under {where}"
+    if kind == "additionalProperties":
+        known = ", ".join(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{where}: unknown field '{extra[0]}'", f"the fields are: {known}"
+    if kind == "propertyNames":
+        return (f"'{error.instance}' is not a slug",
+                "use lowercase Latin letters, digits and hyphens, like 'qnl' or 'saudi-arabia'")
+    if kind == "pattern" and error.validator_value == WEB_ADDRESS_PATTERN:
+        return f"{where}: '{error.instance}' is not a web address", "write it in full, from https://"
+    if kind == "pattern" and error.validator_value == SLUG_PATTERN:
+        return f"{where}: '{error.instance}' is not a slug", "use the slug of another entry"
+    if kind == "enum":
+        return (f"{where}: '{error.instance}' is not an ISO 3166 country code",
+                "use two capital letters, e.g. QA, SA, EG")
+    if kind in ("pattern", "minProperties", "type"):
+        return f"{where} is empty or not text", "write a value after the ':'"
+    if kind == "uniqueItems":
+        return f"{where} lists the same value twice", "remove the repetition"
+    return f"{where}: {error.message}", "see the registry fields in README.md"
+
+
+def _line_of(document, path):
+    """1-based line of the deepest key of `path` found in the document."""
+    node, line = document, 1
+    for key in path:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0] + 1
+        else:
+            break
+        node = node[key]
+    return line
+
+
+def _parent_problems(organisations, shown):
+    problems = []
+    for slug, entry in organisations.items():
+        parent = entry.get("parent")
+        if parent and parent not in organisations:
+            problems.append(Problem(shown, entry.lc.key("parent")[0] + 1,
+                                    f"{slug}: parent '{parent}' is not in the registry",
+                                    "use the slug of an organisation listed in this file"))
+        elif parent == slug:
+            problems.append(Problem(shown, entry.lc.key("parent")[0] + 1,
+                                    f"{slug} is its own parent", "remove 'parent'"))
+    return problems

@@ -1,0 +1,196 @@
+"""Everything a page prints in its own language: interface strings from gettext
+catalogs, dates and numbers from Babel, digits per the site's setting, and the
+Hijri date beside the Gregorian one.
+
+Templates reach a page's Localiser through the ``edition`` variable every page
+is rendered with, so one Jinja environment serves both languages.
+"""
+
+import datetime
+import io
+import os
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton, format_time
+from babel.dates import get_timezone_location
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from hijridate import Gregorian
+from jinja2 import pass_context
+
+from .dates import DAY, MINUTE, MONTH, When
+
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+# The only language whose pages may print Arabic-Indic digits or Hijri dates.
+ARABIC = "ar"
+CATALOG_DOMAIN = "messages"
+
+
+class Localiser:
+    """How pages in one language print strings, numbers and dates."""
+
+    def __init__(self, lang, settings, translations):
+        self.lang = lang
+        overrides = settings["I18N_LANGUAGES"][lang]
+        self.locale = Locale.parse(overrides.get("LOCALE", lang))
+        self.translations = translations
+        self.date_format = settings["I18N_DATE_FORMAT"]
+        arabic_indic = lang == ARABIC and settings["I18N_DIGITS"] == "arabic-indic"
+        self._digit_table = ARABIC_INDIC_DIGITS if arabic_indic else None
+        self._numbering = "arab" if arabic_indic else "latn"
+        self.hijri = lang == ARABIC and settings["I18N_HIJRI"]
+
+    @property
+    def direction(self):
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    # -- strings -------------------------------------------------------------
+
+    def gettext(self, message):
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular, plural, count):
+        return self.translations.ngettext(singular, plural, count)
+
+    def language_name(self, lang):
+        """The name of `lang` in this page's language ("الإنجليزية", "Arabic")."""
+        return self.locale.languages.get(lang, lang)
+
+    # -- numbers and digits --------------------------------------------------
+
+    def digits(self, text):
+        """The one place where digits are mapped: Babel always prints 0-9."""
+        return text.translate(self._digit_table) if self._digit_table else text
+
+    def number(self, value):
+        return self.digits(format_decimal(value, locale=self.locale, numbering_system=self._numbering))
+
+    # -- dates ---------------------------------------------------------------
+
+    def date(self, value, precision=DAY):
+        """A date, a datetime or a When, as precise as it is known."""
+        when = as_when(value, precision)
+        return self.digits(self._format_when(when))
+
+    def date_range(self, start, end=None):
+        """An event's dates: one day, a span of days, a month, or a month span."""
+        if end is None or (end.precision == start.precision and end == start):
+            return self.date(start)
+        if start.precision == end.precision == DAY:
+            text = format_interval(start.date, end.date, "yMMMd", locale=self.locale)
+        elif start.precision == end.precision == MONTH:
+            text = format_interval(start.date, end.date, "yMMMM", locale=self.locale)
+        elif start.precision == end.precision == MINUTE and start.date == end.date:
+            text = f"{self._format_when(start)} – {format_time(end.moment, 'short', locale=self.locale)}"
+        else:
+            text = f"{self._format_when(start)} – {self._format_when(end)}"
+        return self.digits(text)
+
+    def hijri_date(self, value, precision=DAY):
+        """The Umm al-Qura date of a day, or '' where it is off, not a single day,
+        or outside the calendar's range (1924-2077)."""
+        when = as_when(value, precision)
+        if not self.hijri or when.precision == MONTH:
+            return ""
+        day = when.date
+        try:
+            hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+        except (OverflowError, ValueError):
+            return ""
+        return self.digits(f"{hijri.day} {hijri.month_name(self.lang)} {hijri.year} {hijri.notation(self.lang)}")
+
+    def timezone_name(self, zone):
+        return get_timezone_location(zone, locale=self.locale) if zone else ""
+
+    def _format_when(self, when):
+        if when.precision == MONTH:
+            return format_skeleton("yMMMM", when.date, locale=self.locale)
+        text = format_date(when.date, self.date_format, locale=self.locale)
+        if when.precision == MINUTE:
+            glue = self.locale.datetime_formats["medium"].replace("'", "")
+            text = glue.format(format_time(when.moment, "short", locale=self.locale), text)
+        return text
+
+
+def as_when(value, precision=DAY):
+    """A When from a When, a datetime (Pelican's dates) or a date."""
+    if isinstance(value, When):
+        return value
+    if isinstance(value, datetime.datetime):
+        return When(value.replace(tzinfo=None), precision)
+    return When(datetime.datetime.combine(value, datetime.time()), precision)
+
+
+def load_translations(catalog_dir, lang):
+    """The theme's catalog for `lang`, compiled from its .po file in memory, so a
+    stale .mo can never be served. The source language needs none."""
+    po_path = os.path.join(catalog_dir, lang, "LC_MESSAGES", f"{CATALOG_DOMAIN}.po")
+    if not os.path.exists(po_path):
+        return NullTranslations()
+    with open(po_path, "rb") as stream:
+        catalog = read_po(stream, locale=lang, domain=CATALOG_DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=CATALOG_DOMAIN)
+
+
+def install(env):
+    """Give a Jinja environment the i18n callables and the localising filters.
+
+    Each looks up the Localiser of the page being rendered, so pages in both
+    languages share templates, compiled once.
+    """
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    env.filters.update(
+        number=_number,
+        localdate=_localdate,
+        hijridate=_hijridate,
+        daterange=_daterange,
+        digits=_digits,
+    )
+
+
+def localiser_of(context):
+    edition = context.get("edition")
+    if edition is None:
+        raise LookupError("nashra: a page was rendered without 'edition': pass it to write_file")
+    return edition.l10n
+
+
+@pass_context
+def _gettext(context, message):
+    return localiser_of(context).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular, plural, count):
+    return localiser_of(context).ngettext(singular, plural, count)
+
+
+@pass_context
+def _number(context, value):
+    return localiser_of(context).number(value)
+
+
+@pass_context
+def _localdate(context, value, precision=DAY):
+    return localiser_of(context).date(value, precision)
+
+
+@pass_context
+def _hijridate(context, value, precision=DAY):
+    return localiser_of(context).hijri_date(value, precision)
+
+
+@pass_context
+def _daterange(context, start, end=None):
+    return localiser_of(context).date_range(start, end)
+
+
+@pass_context
+def _digits(context, text):
+    return localiser_of(context).digits(str(text))

@@ -1,0 +1,41 @@
+"""Signal wiring of the Nashra plugin: register() only connects signals."""
+
+from pelican import signals
+
+from .check import check_content
+from .generators import EditionsGenerator, FeedsGenerator, ListingsGenerator, SitemapGenerator
+from .problems import ContentProblems
+from .reader import NashraMarkdownReader
+from .settings import configure
+from .writer import NashraWriter
+
+
+def prepare(pelican):
+    """Validate the settings, then check the content before anything is read, so
+    that its `path:line` messages come first and nothing is half-built."""
+    configure(pelican.settings)
+    problems = check_content(pelican.settings)
+    if problems:
+        raise ContentProblems(problems)
+
+
+def use_nashra_reader(readers):
+    for extension in NashraMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = NashraMarkdownReader
+
+
+def nashra_generators(pelican):
+    # get_generators, because these generators replace Pelican's output; the
+    # order matters: the editions first, the sitemap last.
+    return (EditionsGenerator, ListingsGenerator, FeedsGenerator, SitemapGenerator)
+
+
+def nashra_writer(pelican):
+    return NashraWriter
+
+
+def register():
+    signals.initialized.connect(prepare)
+    signals.readers_init.connect(use_nashra_reader)
+    signals.get_generators.connect(nashra_generators)
+    signals.get_writer.connect(nashra_writer)

@@ -1,0 +1,240 @@
+"""Nashra's settings: defaults in one place, validated in one function.
+
+Each feature has one prefix:
+
+- ``I18N_*``: the languages of the site and how pages print dates and numbers;
+- ``TYPOGRIFY_LANGUAGES``: which languages typogrify may touch;
+- ``DATA_*``: the YAML registries under the content folder;
+- ``FEEDS_*``: the Atom and RSS feeds of each language.
+
+Page addresses reuse Pelican's own ``*_URL`` settings. Nashra writes every page
+itself, once per language, at its URL (``x/`` is written to ``x/index.html``);
+Pelican's generators only read the content, so :func:`configure` turns their
+output off and derives the ``*_LANG_URL`` settings from the ``*_URL`` ones.
+"""
+
+import os
+import re
+
+from babel import Locale, UnknownLocaleError
+from pelican.paginator import PaginationRule
+from pelican.settings import DEFAULT_CONFIG
+
+PLUGIN = "nashra"
+
+DEFAULTS = {
+    # Languages of the site, each with the settings it overrides in its pages
+    # (SITENAME, SITESUBTITLE, ...). DEFAULT_LANG lives at "/", the others
+    # under "/<lang>/".
+    "I18N_LANGUAGES": {"ar": {}, "en": {}},
+    # Digits the theme prints on Arabic pages: "western" (0-9) or
+    # "arabic-indic" (٠-٩). Other languages always use western digits.
+    "I18N_DIGITS": "western",
+    # Show the Umm al-Qura (Hijri) date beside the Gregorian one on Arabic pages.
+    "I18N_HIJRI": False,
+    # Babel date format: "short", "medium", "long", "full" or a CLDR pattern.
+    "I18N_DATE_FORMAT": "long",
+    # Languages typogrify is applied to (never Arabic: it would put English
+    # quotes, dashes and "caps" spans into it).
+    "TYPOGRIFY_LANGUAGES": ("en",),
+    # Registries, relative to PATH.
+    "DATA_ORGANISATIONS": "data/organisations.yaml",
+    "DATA_CATEGORIES": "data/categories.yaml",
+    "DATA_TAGS": "data/tags.yaml",
+    # Feeds of each language, under that language's prefix. None turns one off.
+    "FEEDS_ATOM": "feeds/all.atom.xml",
+    "FEEDS_RSS": "feeds/all.rss.xml",
+    "FEEDS_CATEGORY_ATOM": "feeds/{slug}.atom.xml",
+    "FEEDS_CATEGORY_RSS": "feeds/{slug}.rss.xml",
+    # Authority of the tag: URIs that identify feed entries, e.g.
+    # "example.org,2025". Set it once and never change it.
+    "FEEDS_ID_AUTHORITY": None,
+    # Listing pages Pelican has no URL setting for.
+    "ARCHIVES_URL": "archives/",
+    "TAGS_URL": "tags/",
+}
+
+# Clean URLs that replace Pelican's defaults when the settings leave them as is.
+URL_DEFAULTS = {
+    "ARTICLE_URL": "articles/{slug}/",
+    "PAGE_URL": "{slug}/",
+    "DRAFT_URL": "drafts/{slug}/",
+    "DRAFT_PAGE_URL": "drafts/pages/{slug}/",
+    "CATEGORY_URL": "category/{slug}/",
+    "TAG_URL": "tag/{slug}/",
+}
+
+# URL settings of the pages Nashra writes; each must be a clean URL ("x/").
+CONTENT_URL_SETTINGS = ("ARTICLE_URL", "PAGE_URL", "DRAFT_URL", "DRAFT_PAGE_URL")
+LISTING_URL_SETTINGS = ("CATEGORY_URL", "TAG_URL", "ARCHIVES_URL", "TAGS_URL")
+
+# Pelican's own output, which Nashra replaces with one set of pages per language.
+CORE_OUTPUT_OFF = {
+    "ARTICLE_SAVE_AS": "",
+    "ARTICLE_LANG_SAVE_AS": "",
+    "DRAFT_SAVE_AS": "",
+    "DRAFT_LANG_SAVE_AS": "",
+    "PAGE_SAVE_AS": "",
+    "PAGE_LANG_SAVE_AS": "",
+    "DRAFT_PAGE_SAVE_AS": "",
+    "DRAFT_PAGE_LANG_SAVE_AS": "",
+    "CATEGORY_SAVE_AS": "",
+    "TAG_SAVE_AS": "",
+    "AUTHOR_SAVE_AS": "",
+    "YEAR_ARCHIVE_SAVE_AS": "",
+    "MONTH_ARCHIVE_SAVE_AS": "",
+    "DAY_ARCHIVE_SAVE_AS": "",
+    "DIRECT_TEMPLATES": [],
+    "FEED_ATOM": None,
+    "FEED_RSS": None,
+    "FEED_ALL_ATOM": None,
+    "FEED_ALL_RSS": None,
+    "CATEGORY_FEED_ATOM": None,
+    "CATEGORY_FEED_RSS": None,
+    "AUTHOR_FEED_ATOM": None,
+    "AUTHOR_FEED_RSS": None,
+    "TAG_FEED_ATOM": None,
+    "TAG_FEED_RSS": None,
+    "TRANSLATION_FEED_ATOM": None,
+    "TRANSLATION_FEED_RSS": None,
+}
+
+# Pagination of listings: page 1 at the listing's URL, then ".../page/2/".
+PAGINATION = {
+    "PAGINATION_PATTERNS": [
+        PaginationRule(1, "{url}", "{save_as}"),
+        PaginationRule(2, "{url}page/{number}/", "{url}page/{number}/index.html"),
+    ],
+    "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None},
+}
+
+DIGITS = ("western", "arabic-indic")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+AUTHORITY_RE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,},\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class SettingsError(Exception):
+    """The settings cannot build a correct site; the message says what to change."""
+
+
+def configure(settings):
+    """Fill in Nashra's defaults, validate everything, and switch Pelican's own
+    output off. Raises SettingsError listing every problem found."""
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    for key, value in URL_DEFAULTS.items():
+        if settings.get(key, DEFAULT_CONFIG[key]) == DEFAULT_CONFIG[key]:
+            settings[key] = value
+    problems = _problems(settings)
+    if problems:
+        raise SettingsError(
+            f"{PLUGIN}: the settings need changes:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+    for key in CONTENT_URL_SETTINGS:
+        # One rule for every language but the default: the same path under /<lang>/.
+        settings[key.replace("_URL", "_LANG_URL")] = "{lang}/" + settings[key]
+    settings.update(CORE_OUTPUT_OFF)
+    settings.update(PAGINATION)
+    return settings
+
+
+def _problems(settings):
+    problems = []
+    problems += _language_problems(settings)
+    problems += _url_problems(settings)
+    if settings.get("TYPOGRIFY"):
+        problems.append(
+            "TYPOGRIFY must stay False: Pelican would typogrify Arabic too. "
+            "List the languages to typogrify in TYPOGRIFY_LANGUAGES instead."
+        )
+    if settings["I18N_DIGITS"] not in DIGITS:
+        problems.append(
+            f"I18N_DIGITS is {settings['I18N_DIGITS']!r}: use one of {', '.join(DIGITS)}."
+        )
+    if not isinstance(settings["I18N_HIJRI"], bool):
+        problems.append("I18N_HIJRI must be True or False.")
+    authority = settings["FEEDS_ID_AUTHORITY"]
+    if not (isinstance(authority, str) and AUTHORITY_RE.match(authority)):
+        problems.append(
+            f"FEEDS_ID_AUTHORITY is {authority!r}: set it to a domain you own and "
+            "the year you started the site, e.g. 'example.org,2025', and never "
+            "change it (feed readers identify entries by it)."
+        )
+    for key in ("DATA_ORGANISATIONS", "DATA_CATEGORIES", "DATA_TAGS"):
+        if not os.path.isfile(os.path.join(settings["PATH"], settings[key])):
+            problems.append(
+                f"{key}: no file {settings[key]!r} in the content folder {settings['PATH']!r}."
+            )
+    return problems
+
+
+def _language_problems(settings):
+    languages = settings["I18N_LANGUAGES"]
+    default = settings["DEFAULT_LANG"]
+    problems = []
+    if not isinstance(languages, dict) or default not in languages:
+        return [
+            "I18N_LANGUAGES must map each language code to its setting overrides "
+            f"and include DEFAULT_LANG ({default!r})."
+        ]
+    for lang, overrides in languages.items():
+        try:
+            Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            problems.append(f"I18N_LANGUAGES: {lang!r} is not a language Babel knows.")
+        if not isinstance(overrides, dict):
+            problems.append(f"I18N_LANGUAGES[{lang!r}] must be a dict of settings.")
+    unknown = set(settings["TYPOGRIFY_LANGUAGES"]) - set(languages)
+    if unknown:
+        problems.append(
+            f"TYPOGRIFY_LANGUAGES names {', '.join(sorted(unknown))}, not in I18N_LANGUAGES."
+        )
+    return problems
+
+
+def _url_problems(settings):
+    problems = []
+    for key in CONTENT_URL_SETTINGS + LISTING_URL_SETTINGS:
+        url = settings[key]
+        if not (isinstance(url, str) and url.endswith("/") and not url.startswith("/")):
+            problems.append(
+                f"{key} is {url!r}: Nashra writes clean URLs; use a relative path "
+                "ending in '/', like 'articles/{slug}/'."
+            )
+    for key, off in CORE_OUTPUT_OFF.items():
+        value = settings.get(key, off)
+        if value not in (off, DEFAULT_CONFIG.get(key)):
+            problems.append(
+                f"{key} is not used: Nashra writes every page at its URL, once per "
+                "language. Remove it from the settings."
+            )
+    for key in CONTENT_URL_SETTINGS:
+        lang_key = key.replace("_URL", "_LANG_URL")
+        if settings.get(lang_key, DEFAULT_CONFIG[lang_key]) not in (
+            DEFAULT_CONFIG[lang_key],
+            "{lang}/" + str(settings[key]),
+        ):
+            problems.append(
+                f"{lang_key} is derived from {key} ('{{lang}}/' + {key}); remove it."
+            )
+    return problems
+
+
+def language_prefix(settings, lang):
+    """The path every page of `lang` lives under: '' for DEFAULT_LANG, else 'xx/'."""
+    return "" if lang == settings["DEFAULT_LANG"] else f"{lang}/"
+
+
+def save_as(url):
+    """Where a page with a clean URL is written: 'x/' -> 'x/index.html'."""
+    return url + "index.html"
+
+
+def reserved_slugs(settings):
+    """First path segments that pages may not take as their slug."""
+    urls = [settings[key] for key in LISTING_URL_SETTINGS + CONTENT_URL_SETTINGS]
+    urls += [settings[key] for key in ("FEEDS_ATOM", "FEEDS_RSS") if settings[key]]
+    firsts = {url.split("/", 1)[0] for url in urls}
+    firsts |= set(settings["I18N_LANGUAGES"]) | {"page", "theme", "sitemap.xml"}
+    return {segment for segment in firsts if "{" not in segment}

@@ -1,0 +1,130 @@
+"""Text of articles: typography for the languages that want it, and isolation of
+runs in the other script.
+
+In Arabic text, Latin words (IFLA, INELI-MENA, IDEAs NGO, web addresses) are
+wrapped in ``<span lang="en" dir="ltr">``; in English text, Arabic words in
+``<span lang="ar" dir="rtl">``. The ``dir`` attribute makes the browser isolate
+the run, so neighbouring punctuation and numbers stay on the right side, and
+``lang`` tells screen readers and hyphenation which language they are in.
+"""
+
+import re
+from html import escape
+from html.parser import HTMLParser
+
+from markupsafe import Markup
+
+ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+# A run of Latin words joined by spaces or inner punctuation, ending in a letter
+# or digit: "IFLA", "INELI-MENA-EGYPT", "IDEAs NGO", "https://www.ifla.org/x".
+LATIN_RUN = re.compile(
+    r"[A-Za-z](?:[A-Za-z0-9]|[-'’.&/:@_#?=+%]+(?=[A-Za-z0-9])|\s+(?=[A-Za-z]))*"
+)
+ARABIC_RUN = re.compile(rf"[{ARABIC}](?:[{ARABIC}]|\s+(?=[{ARABIC}]))*")
+# The run to isolate, and how to label it, by the language of the text around it.
+OTHER_SCRIPT = {
+    "ar": (LATIN_RUN, "en", "ltr"),
+    "en": (ARABIC_RUN, "ar", "rtl"),
+}
+# Elements whose text is code or already labelled, and so left alone.
+VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "math", "svg"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr"}
+
+
+def isolate_other_script(html, lang):
+    """Wrap runs of the other script in `html` (text of language `lang`), and drop
+    HTML comments: in an article they are notes for editors, not for readers."""
+    if not html:
+        return html
+    if lang not in OTHER_SCRIPT:
+        return _TextRewriter(lambda text: text).rewrite(html)
+    pattern, other_lang, direction = OTHER_SCRIPT[lang]
+
+    def wrap(text):
+        return pattern.sub(
+            lambda m: f'<span lang="{other_lang}" dir="{direction}">{m.group(0)}</span>', text
+        )
+
+    return _TextRewriter(wrap).rewrite(html)
+
+
+def plain_text_to_html(text, lang):
+    """Escape metadata text (a title) and isolate its other-script runs."""
+    return Markup(isolate_other_script(escape(text, quote=False), lang))
+
+
+class _TextRewriter(HTMLParser):
+    """Re-emits HTML unchanged except for comments, which it drops, and text outside
+    verbatim or labelled elements, which goes through `transform`."""
+
+    def __init__(self, transform):
+        super().__init__(convert_charrefs=False)
+        self.transform = transform
+        self.out = []
+        self.skipping = []  # open elements whose text is left alone
+
+    def rewrite(self, html):
+        self.feed(html)
+        self.close()
+        return "".join(self.out)
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        labelled = any(name in ("lang", "dir") for name, _ in attrs)
+        if tag not in VOID and (tag in VERBATIM or labelled or self.skipping):
+            self.skipping.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(data if self.skipping else self.transform(data))
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        pass
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.out.append(f"<![{data}]>")
+
+
+class Typographer:
+    """typogrify, configured from Pelican's TYPOGRIFY_* settings, applied only to
+    the languages in TYPOGRIFY_LANGUAGES."""
+
+    def __init__(self, settings):
+        self.languages = frozenset(settings["TYPOGRIFY_LANGUAGES"])
+        self.ignore_tags = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
+        self.omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+        if self.languages:
+            import smartypants  # noqa: PLC0415 - only needed when typogrify is on
+
+            dashes = settings.get("TYPOGRIFY_DASHES", "default")
+            smartypants.Attr.default = {
+                "oldschool": smartypants.Attr.set2,
+                "oldschool_inverted": smartypants.Attr.set3,
+            }.get(dashes, smartypants.Attr.set1) | smartypants.Attr.w
+
+    def __call__(self, html, lang):
+        if lang not in self.languages or not html:
+            return html
+        from typogrify.filters import typogrify  # noqa: PLC0415
+
+        return typogrify(html, self.ignore_tags, **self.omit)

@@ -1,0 +1,13 @@
+"""Production settings: pelicanconf.py plus what only production changes."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402, F403
+
+# The public address of the site, without a trailing slash. Set NASHRA_SITEURL
+# in the environment of the publishing machine to override it.
+SITEURL = os.environ.get("NASHRA_SITEURL", "https://nashra.example")
+FEED_DOMAIN = SITEURL
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,198 @@
+"""Nashra's tasks. `invoke --list` shows them; `invoke --help TASK` their options.
+
+The Makefile only prepares the virtual environment and calls these.
+"""
+
+import datetime
+import os
+import shutil
+import sys
+import zoneinfo
+
+from invoke import task
+from invoke.exceptions import Exit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "plugins"))
+
+SETTINGS = os.path.join(HERE, "pelicanconf.py")
+PUBLISH_SETTINGS = os.path.join(HERE, "publishconf.py")
+OUTPUT = os.path.join(HERE, "output")
+CONTENT = os.path.join(HERE, "content")
+THEME = os.path.join(HERE, "theme")
+CATALOGS = os.path.join(THEME, "translations")
+
+
+def _build(settings=SETTINGS, content=None, output=OUTPUT):
+    from nashra.build import BuildFailed, build  # noqa: PLC0415
+
+    try:
+        report = build(settings, content=content, output=output)
+    except BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        print("The build failed; the previous output was left as it was.", file=sys.stderr)
+        return None
+    print(f"Built {report.written} files into {os.path.relpath(report.output)} "
+          f"in {report.seconds:.2f} s.")
+    return report
+
+
+@task(help={
+    "content": "content folder to build (default: content/)",
+    "output": "where to write the site (default: output/)",
+    "settings": "settings file (default: pelicanconf.py)",
+})
+def build(c, content=None, output=OUTPUT, settings=SETTINGS):
+    """Check the content and build the site; the output changes only if all succeeds."""
+    if _build(settings, content, output) is None:
+        raise Exit(code=1)
+
+
+@task(help={"content": "content folder to check (default: content/)",
+            "settings": "settings file (default: pelicanconf.py)"})
+def check(c, content=None, settings=SETTINGS):
+    """Check all content without building: one `path:line: problem (fix)` per problem."""
+    from nashra.build import load_settings  # noqa: PLC0415
+    from nashra.check import check_content  # noqa: PLC0415
+    from nashra.settings import SettingsError, configure  # noqa: PLC0415
+
+    try:
+        problems = check_content(configure(load_settings(settings, content=content)))
+    except SettingsError as error:
+        raise Exit(str(error), code=2) from None
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise Exit(f"{len(problems)} problem(s) found.", code=1)
+    print("The content is in order.")
+
+
+@task(help={
+    "slug": "the article's slug, the same in both languages (e.g. ifla-meeting-doha)",
+    "title_ar": "the Arabic title",
+    "title_en": "the English title",
+    "date": "publication date, YYYY-MM-DD or YYYY-MM (default: today)",
+    "category": "category slug (default: the first in content/data/categories.yaml)",
+})
+def new(c, slug, title_ar, title_en, date=None, category=None):
+    """Scaffold a new article in Arabic and English, every field present and explained."""
+    from nashra.build import load_settings  # noqa: PLC0415
+    from nashra.data import load_registry  # noqa: PLC0415
+    from nashra.scaffold import ScaffoldError, write_article_pair  # noqa: PLC0415
+    from nashra.settings import configure  # noqa: PLC0415
+
+    settings = configure(load_settings(SETTINGS))
+    registry, _ = load_registry(settings)
+    category = category or next(iter(registry.categories), "")
+    today = datetime.datetime.now(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date().isoformat()
+    try:
+        paths = write_article_pair(settings["PATH"], slug, {"ar": title_ar, "en": title_en},
+                                   date or today, category)
+    except ScaffoldError as error:
+        raise Exit(str(error), code=1) from None
+    for path in paths:
+        print(f"Wrote {os.path.relpath(path)}")
+    print("Both files are drafts: write the text, then set Status: published.")
+
+
+@task(help={"port": "port to serve on (default: 8000)", "bind": "address (default: 127.0.0.1)"})
+def serve(c, port=8000, bind="127.0.0.1"):
+    """Serve output/ on http://localhost:8000 (build it first with `invoke build`)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer  # noqa: PLC0415
+
+    if not os.path.isdir(OUTPUT):
+        raise Exit("There is no output/ yet: run `make build` first.", code=1)
+    RootedHTTPServer.allow_reuse_address = True
+    server = RootedHTTPServer(OUTPUT, (bind, int(port)), ComplexHTTPRequestHandler)
+    print(f"Serving output/ at http://{bind}:{port}/ (Ctrl-C stops).")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task(help={"port": "port to serve on (default: 8000)", "bind": "address (default: 127.0.0.1)"})
+def livereload(c, port=8000, bind="127.0.0.1"):
+    """Build, serve, and rebuild and reload the browser whenever content, theme or settings change."""
+    from livereload import Server  # noqa: PLC0415
+
+    _build()
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
+        server.watch(os.path.join(HERE, pattern), _build)
+    server.serve(host=bind, port=int(port), root=OUTPUT)
+
+
+@task(help={"k": "only tests matching this pytest expression",
+            "workers": "parallel test processes (default: auto)"})
+def test(c, k=None, workers="auto"):
+    """Run the whole test suite (installs the validator's Java runtime when missing)."""
+    _ensure_java(c)
+    options = f"-n {workers}" if workers != "0" else ""
+    selection = f"-k '{k}'" if k else ""
+    c.run(f"{sys.executable} -m pytest {options} {selection}", pty=False)
+
+
+def _ensure_java(c):
+    """The Nu HTML Checker needs Java. Install Debian's when missing and root."""
+    if shutil.which("java"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing a Java runtime for the Nu HTML Checker (apt-get)...")
+        c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+              "apt-get install -y -qq --no-install-recommends default-jre-headless")
+    else:
+        print("No Java runtime: the HTML validation tests need one "
+              "(e.g. `sudo apt-get install default-jre-headless`).")
+
+
+@task
+def translations(c):
+    """Extract the theme's strings, update the Arabic catalog, and list what is untranslated."""
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
+    pot = os.path.join(CATALOGS, "messages.pot")
+    c.run(f"{sys.executable} -m babel.messages.frontend extract -F {THEME}/babel.cfg "
+          f"--no-location --sort-output --project=Nashra -o {pot} {THEME}", hide="both")
+    # --ignore-obsolete: strings gone from the templates leave the catalog.
+    # Babel keeps the catalog's own Plural-Forms header, which must stay the
+    # CLDR rule (see the header of the .po).
+    c.run(f"{sys.executable} -m babel.messages.frontend update -i {pot} -d {CATALOGS} "
+          "--ignore-obsolete --no-fuzzy-matching", hide="both")
+    for lang in sorted(os.listdir(CATALOGS)):
+        po = os.path.join(CATALOGS, lang, "LC_MESSAGES", "messages.po")
+        if not os.path.exists(po):
+            continue
+        with open(po, "rb") as stream:
+            catalog = read_po(stream, locale=lang)
+        todo = [m.id for m in catalog if m.id and (not _translated(m) or m.fuzzy)]
+        print(f"{lang}: {len(todo)} untranslated string(s)")
+        for message_id in todo:
+            print(f"  {message_id}")
+
+
+def _translated(message):
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return all(strings)
+
+
+@task
+def lock(c):
+    """Recompile requirements.txt, every dependency pinned, from requirements.in."""
+    c.run(f"{sys.executable} -m piptools compile --quiet --strip-extras --no-emit-index-url "
+          "--no-emit-find-links --output-file requirements.txt requirements.in")
+
+
+@task
+def publish(c):
+    """Build the site with publishconf.py (absolute URLs) into output/, ready to upload."""
+    if _build(PUBLISH_SETTINGS) is None:
+        raise Exit(code=1)
+    print("Upload output/ to the web server, e.g.: rsync -avc --delete output/ host:/var/www/nashra/")
+
+
+@task
+def clean(c):
+    """Remove the generated site and caches."""
+    for path in ("output", "cache", "test-artifacts"):
+        shutil.rmtree(os.path.join(HERE, path), ignore_errors=True)
