@@ -56,6 +56,9 @@ DEFAULT_PAGINATION = 10
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
+# Feeds carry each article in full (Pelican's RSS default is the summary).
+RSS_FEED_SUMMARY_ONLY = False
+
 # Feed entry ids are tag: URIs under this authority: set once, never change.
 FEEDS_ID_AUTHORITY = "nashra.example,2025"
 

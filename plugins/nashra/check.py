@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import events
 from .dates import parse_when
 from .data import load_registry
-from .problems import Problem, ValueProblem
+from .problems import Problem, ValueProblem, shown_path
 from .settings import SLUG_RE, reserved_slugs
 
 # The metadata syntax of Python-Markdown's meta extension.
@@ -105,7 +105,7 @@ def content_files(settings, paths_key):
             dirnames.sort()
             found += [os.path.join(dirpath, name) for name in sorted(filenames)
                       if name.endswith(".md")]
-    return [os.path.relpath(path) for path in found]
+    return [shown_path(path) for path in found]
 
 
 def read_source(path, kind):

@@ -6,15 +6,17 @@ and validated with a JSON Schema, so that every mistake is reported as
 """
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import jsonschema
 from babel import Locale
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
-from .problems import Problem
+from .problems import Problem, shown_path
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 WEB_ADDRESS_PATTERN = r"^https?://[^\s/]+\.[^\s]+$"
@@ -60,7 +62,7 @@ def load_registry(settings):
 
     def load(key, schema):
         path = os.path.join(settings["PATH"], settings[key])
-        shown = os.path.relpath(path)
+        shown = shown_path(path)
         document, found = _load_yaml(path, shown)
         if not found:
             found = _schema_problems(document, schema, shown)
@@ -70,7 +72,7 @@ def load_registry(settings):
     organisations = load("DATA_ORGANISATIONS", organisations_schema(languages))
     categories = load("DATA_CATEGORIES", names_schema(languages, required=True))
     tags = load("DATA_TAGS", names_schema(languages, required=False))
-    orgs_path = os.path.relpath(os.path.join(settings["PATH"], settings["DATA_ORGANISATIONS"]))
+    orgs_path = shown_path(os.path.join(settings["PATH"], settings["DATA_ORGANISATIONS"]))
     problems += _parent_problems(organisations, orgs_path)
     registry = Registry(
         organisations={slug: _organisation(slug, entry) for slug, entry in organisations.items()},
@@ -137,6 +139,11 @@ def _load_yaml(path, shown):
     try:
         with open(path, encoding="utf-8-sig") as stream:
             document = YAML(typ="rt").load(stream)
+    except DuplicateKeyError as error:
+        key = re.search(r'duplicate key "(.*?)"', error.problem)
+        return None, [Problem(shown, error.problem_mark.line + 1,
+                              f"'{key.group(1) if key else '?'}' is given twice",
+                              "keep one entry per key")]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         return None, [
@@ -159,8 +166,14 @@ def _schema_problems(document, schema, shown):
     for error in validator.iter_errors(document):
         path = list(error.absolute_path)
         what, fix = _explain(error, path)
+        if error.validator == "additionalProperties":
+            path.append(_unknown_keys(error)[0])  # point at the unknown key itself
         problems.append(Problem(shown, _line_of(document, path), what, fix))
     return problems
+
+
+def _unknown_keys(error):
+    return sorted(set(error.instance) - set(error.schema.get("properties", {})))
 
 
 def _explain(error, path):
@@ -172,8 +185,7 @@ def _explain(error, path):
         return f"{where}: '{missing[0]}' is missing", f"add '{missing[0]}:' under {where}"
     if kind == "additionalProperties":
         known = ", ".join(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"{where}: unknown field '{extra[0]}'", f"the fields are: {known}"
+        return f"{where}: unknown field '{_unknown_keys(error)[0]}'", f"the fields are: {known}"
     if kind == "propertyNames":
         return (f"'{error.instance}' is not a slug",
                 "use lowercase Latin letters, digits and hyphens, like 'qnl' or 'saudi-arabia'")

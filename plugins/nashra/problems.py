@@ -1,6 +1,15 @@
 """Problems found in content, reported as ``path:line: what (fix)``."""
 
+import os
 from dataclasses import dataclass
+
+
+def shown_path(path):
+    """A path as an editor would type it: relative to the working directory when
+    inside it, absolute otherwise."""
+    path = os.path.abspath(path)
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 @dataclass(frozen=True, order=True)

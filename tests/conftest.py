@@ -1,0 +1,107 @@
+"""Fixtures: the real sample site built once per session, small sites built from
+files a test writes, and parsed views of what a build wrote."""
+
+import shutil
+import textwrap
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from nashra.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = ROOT / "pelicanconf.py"
+CONTENT = ROOT / "content"
+SEEDS = Path(__file__).resolve().parent / "seeds"
+
+
+class BuiltSite:
+    """What a build wrote, read the way clients read it."""
+
+    def __init__(self, output):
+        self.output = Path(output)
+
+    @cached_property
+    def html_files(self):
+        return sorted(path.relative_to(self.output).as_posix()
+                      for path in self.output.rglob("*.html"))
+
+    def page(self, path):
+        """The parsed page at a site path ('en/' or 'articles/x/') or file."""
+        file = self.file_for(path)
+        assert file is not None, f"no page at {path!r}"
+        return BeautifulSoup(file.read_text(encoding="utf-8"), "html5lib")
+
+    def file_for(self, url_path):
+        """The output file a site-relative URL path is served from, or None."""
+        relative = url_path.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+        candidate = self.output / relative
+        if relative == "" or relative.endswith("/"):
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def pages(self):
+        for path in self.html_files:
+            yield path, self.page(path)
+
+    def text(self, path):
+        return (self.output / path).read_text(encoding="utf-8")
+
+
+def write_files(root, files):
+    for name, text in files.items():
+        path = Path(root) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """The real sample site, built once per test session."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    build(str(SETTINGS), output=str(output))
+    return BuiltSite(output)
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A content folder with the real registries and no articles, for tests to fill."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / "data", content / "data")
+    (content / "articles").mkdir()
+    (content / "pages").mkdir()
+    return content
+
+
+@pytest.fixture
+def build_site(tmp_path, content_dir):
+    """Build a site from `content_dir` plus the given files and settings."""
+
+    def build_with(files=None, **settings):
+        write_files(content_dir, files or {})
+        output = tmp_path / "output"
+        build(str(SETTINGS), content=str(content_dir), output=str(output), overrides=settings)
+        return BuiltSite(output)
+
+    return build_with
+
+
+def article(slug, lang, title, body="نص المقالة.", **fields):
+    """The text of an article file, with the given header fields."""
+    header = {"Title": title, "Date": "2025-12-07", "Slug": slug, "Lang": lang,
+              "Category": "meetings"}
+    for name, value in fields.items():
+        name = name.replace("_", "-")
+        header[name if name.startswith("event-") else name.capitalize()] = value
+    lines = [f"{name}: {value}" for name, value in header.items() if value is not None]
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def visible_text(element):
+    return " ".join(element.get_text().split())
+

@@ -1,0 +1,187 @@
+"""Small sites built from files each test writes: what the sample content does not
+show (untranslated pages, pagination, settings, drafts, rebuilds)."""
+
+import filecmp
+import re
+import shutil
+
+import feedparser
+import pytest
+
+from conftest import SETTINGS, article, visible_text, write_files
+from nashra.build import BuildFailed, build
+from nashra.scaffold import write_article_pair
+
+ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def test_an_untranslated_article_says_so_and_switches_to_the_other_home(build_site):
+    site = build_site({
+        "articles/only-ar.ar.md": article("only-ar", "ar", "خبر بالعربية فقط"),
+        "articles/only-en.en.md": article("only-en", "en", "English only", body="Text."),
+    })
+    arabic = site.page("articles/only-ar/")
+    switch = arabic.find("nav", class_="language-switcher").find("a")
+    assert (switch["href"], switch["hreflang"], switch["lang"]) == ("/en/", "en", "en")
+    assert visible_text(arabic.find("p", class_="notice")) == "هذه الصفحة غير متاحة بالإنجليزية."
+    english = site.page("en/articles/only-en/")
+    assert english.find("nav", class_="language-switcher").find("a")["href"] == "/"
+    assert visible_text(english.find("p", class_="notice")) == "This page is not available in Arabic."
+    # x-default falls back to the only version there is.
+    links = {link["hreflang"]: link["href"] for link in english.find_all("link", hreflang=True)
+             if "type" not in link.attrs}
+    assert links == {"en": "/en/articles/only-en/", "x-default": "/en/articles/only-en/"}
+    # An English-only article is listed in English only.
+    assert [a["href"] for a in site.page("").select("article.summary h2 a")] == ["/articles/only-ar/"]
+    assert [a["href"] for a in site.page("en/").select("article.summary h2 a")] == ["/en/articles/only-en/"]
+
+
+def test_a_translation_inherits_the_event_and_organisations(build_site):
+    site = build_site({
+        "articles/x.ar.md": article("x", "ar", "لقاء", organisations="ifla, qnl",
+                                    event_start="2025-12-07 09:30", event_end="2025-12-07 11:00",
+                                    event_timezone="Asia/Qatar", event_mode="hybrid",
+                                    event_location="الدوحة"),
+        "articles/x.en.md": article("x", "en", "Meeting", body="Text.", event_location="Doha"),
+    })
+    page = site.page("en/articles/x/")
+    facts = {visible_text(dt): visible_text(dt.find_next_sibling("dd"))
+             for dt in page.find("section", class_="event-facts").find_all("dt")}
+    assert facts == {"When": "7 December 2025, 09:30 – 11:00 (Qatar Time)", "Where": "Doha",
+                     "Attendance": "In person and online"}
+    names = [visible_text(li) for li in page.find("section", class_="organisations").find_all("li")]
+    assert names == ["International Federation of Library Associations and Institutions (IFLA)",
+                     "Qatar National Library (QNL)"]
+
+
+def many_articles(count, lang, prefix="a"):
+    return {f"articles/{prefix}{n:02}.{lang}.md": article(
+        f"{prefix}{n:02}", lang, f"عنوان {n}" if lang == "ar" else f"Title {n}",
+        body="نص." if lang == "ar" else "Text.", date=f"2025-01-{n:02}")
+        for n in range(1, count + 1)}
+
+
+def test_listings_are_paginated_with_arrows_that_follow_the_direction(build_site):
+    site = build_site({**many_articles(12, "ar"), **many_articles(7, "en")}, DEFAULT_PAGINATION=5)
+    assert [site.file_for(p) is not None for p in ("page/2/", "page/3/", "page/4/")] == [True, True, False]
+    assert site.file_for("en/page/2/") is not None and site.file_for("en/page/3/") is None
+    second = site.page("page/2/")
+    nav = second.find("nav", class_="pagination")
+    newer, older = nav.find("a", rel="prev"), nav.find("a", rel="next")
+    assert (newer["href"], older["href"]) == ("/", "/page/3/")
+    assert newer.find("span", class_="arrow").get_text() == "→"  # towards the start: right in Arabic
+    assert older.find("span", class_="arrow").get_text() == "←"
+    assert visible_text(nav.find("span", class_="position")) == "الصفحة 2 من 3"
+    english = site.page("en/page/2/").find("nav", class_="pagination")
+    assert english.find("a", rel="prev").find("span", class_="arrow").get_text() == "←"
+    # Page 2 has an English page 2; page 3 has none, so it names no translation.
+    assert second.find("link", hreflang="en")["href"] == "/en/page/2/"
+    third = site.page("page/3/")
+    assert third.find("link", hreflang="en") is None
+    assert third.find("nav", class_="language-switcher").find("a")["href"] == "/en/"
+    assert third.find("link", rel="canonical")["href"] == "/page/3/"
+
+
+def test_arabic_indic_digits_everywhere_the_theme_prints_a_number(build_site):
+    site = build_site({**many_articles(6, "ar"),
+                       "articles/b.ar.md": article("b", "ar", "عنوان 2025", body="في عام 2025 عُقد.",
+                                                   date="2024-03-11")},
+                      DEFAULT_PAGINATION=3, I18N_DIGITS="arabic-indic", I18N_HIJRI=True)
+    page = site.page("page/2/")
+    for time in page.find_all("time"):
+        assert not ASCII_DIGIT.search(time.get_text()), time.get_text()
+    assert visible_text(page.find("span", class_="position")) == "الصفحة ٢ من ٣"
+    article_page = site.page("articles/b/")
+    meta = article_page.find("p", class_="meta")
+    assert visible_text(meta) == "نُشر في ١١ مارس ٢٠٢٤ (١ رمضان ١٤٤٥ هـ)"
+    # Editors' text keeps the digits they wrote.
+    assert visible_text(article_page.find("div", class_="article-body")) == "في عام 2025 عُقد."
+    assert visible_text(article_page.find("h1")) == "عنوان 2025"
+    counts = site.page("category/meetings/").find("p", class_="count").get_text()
+    assert counts == "٧ مقالات"
+
+
+def test_feed_ids_survive_new_titles_dates_and_file_names(tmp_path, content_dir):
+    def entry_ids(files):
+        shutil.rmtree(content_dir / "articles")
+        write_files(content_dir, files)
+        output = tmp_path / "output"
+        build(str(SETTINGS), content=str(content_dir), output=str(output))
+        feed = feedparser.parse((output / "feeds" / "all.atom.xml").read_text(encoding="utf-8"))
+        return {entry.link: entry.id for entry in feed.entries}
+
+    first = entry_ids({"articles/x.ar.md": article("x", "ar", "عنوان", date="2025-12-07"),
+                       "articles/y.ar.md": article("y", "ar", "آخر", date="2025-12-08")})
+    second = entry_ids({"articles/x.ar.md": article("x", "ar", "عنوان جديد", date="2025-12-09"),
+                        "articles/renamed/y.ar.md": article("y", "ar", "آخر", date="2024-01")})
+    assert first == second == {"/articles/x/": "tag:nashra.example,2025:ar/article/x",
+                               "/articles/y/": "tag:nashra.example,2025:ar/article/y"}
+
+
+def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path, content_dir):
+    (content_dir / "articles" / "x.ar.md").write_text(article("x", "ar", "عنوان"), encoding="utf-8")
+    output = tmp_path / "output"
+    build(str(SETTINGS), content=str(content_dir), output=str(output))
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(output, snapshot)
+    (content_dir / "articles" / "x.ar.md").write_text(
+        article("x", "ar", "عنوان", date="2025-02-30"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(str(SETTINGS), content=str(content_dir), output=str(output))
+    comparison = filecmp.dircmp(output, snapshot)
+    assert _identical(comparison)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output", "snapshot"]
+
+
+def _identical(comparison):
+    if comparison.left_only or comparison.right_only or comparison.diff_files or comparison.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right,
+                                           comparison.common_files, shallow=False)
+    return not mismatch and not errors and all(_identical(sub) for sub in comparison.subdirs.values())
+
+
+def test_metadata_is_escaped_and_never_runs(build_site):
+    title = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
+    site = build_site({"articles/x.en.md": article("x", "en", title, body="Text.",
+                                                   event_start="2025-12-07",
+                                                   event_location="<b>Doha</b>")})
+    page = site.page("en/articles/x/")
+    assert page.find("script") is None and page.find("img") is None and page.find("b") is None
+    assert "<script>alert(1)</script>" in visible_text(page.find("h1"))
+    assert "<script>" in page.find("title").get_text()
+    assert page.find("section", class_="event-facts").find("bdi").get_text() == "<b>Doha</b>"
+
+
+def test_drafts_and_hidden_articles_are_written_but_never_listed(build_site):
+    site = build_site({
+        "articles/pub.ar.md": article("pub", "ar", "منشور"),
+        "articles/draft.ar.md": article("draft", "ar", "مسودة", status="draft"),
+        "articles/hidden.ar.md": article("hidden", "ar", "مخفي", status="hidden"),
+    })
+    assert site.page("drafts/draft/").find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert site.file_for("articles/hidden/") is not None
+    listed = [a["href"] for a in site.page("").select("article.summary h2 a")]
+    assert listed == ["/articles/pub/"]
+    feed = feedparser.parse(site.text("feeds/all.atom.xml"))
+    assert [entry.link for entry in feed.entries] == ["/articles/pub/"]
+    assert "/drafts/draft/" not in site.text("sitemap.xml")
+
+
+def test_the_scaffold_passes_the_check_and_builds_as_drafts(build_site, content_dir):
+    write_article_pair(str(content_dir), "new-meeting", {"ar": "لقاء جديد", "en": "New meeting"},
+                       "2026-11-22", "meetings")
+    site = build_site({"articles/pub.ar.md": article("pub", "ar", "منشور")})
+    page = site.page("en/drafts/new-meeting/")
+    assert visible_text(page.find("h1")) == "New meeting"
+    assert "never published" not in page.decode()  # the explanations stay in the source
+    assert site.page("drafts/new-meeting/").find("link", hreflang="en")["href"] == "/en/drafts/new-meeting/"
+
+
+def test_a_bom_and_crlf_line_endings_are_read_like_any_file(build_site):
+    text = "\ufeff" + article("x", "ar", "عنوان", body="سطر أول.\n\nسطر ثان.").replace("\n", "\r\n")
+    site = build_site({"articles/x.ar.md": text.encode("utf-8")})
+    page = site.page("articles/x/")
+    assert visible_text(page.find("h1")) == "عنوان"
+    assert [p.get_text() for p in page.find("div", class_="article-body").find_all("p")] == [
+        "سطر أول.", "سطر ثان."]

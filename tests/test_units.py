@@ -1,0 +1,200 @@
+"""Unit tests: dates, the digit mapping, the catalogs, text isolation and typography."""
+
+import datetime
+import gettext
+import io
+
+import pytest
+from babel import Locale
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from conftest import ROOT, SETTINGS
+from nashra.build import load_settings
+from nashra.dates import DAY, MINUTE, MONTH, When, parse_when
+from nashra.l10n import Localiser, load_translations
+from nashra.problems import ValueProblem
+from nashra.settings import configure
+from nashra.text import Typographer, isolate_other_script
+
+CATALOGS = ROOT / "theme" / "translations"
+
+
+# -- dates --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,moment,precision", [
+    ("2020-02", datetime.datetime(2020, 2, 1), MONTH),
+    ("2025-12-07", datetime.datetime(2025, 12, 7), DAY),
+    ("2025-12-07 09:30", datetime.datetime(2025, 12, 7, 9, 30), MINUTE),
+    ("2025-12-07T09:30", datetime.datetime(2025, 12, 7, 9, 30), MINUTE),
+    (" 2024-02-29 ", datetime.datetime(2024, 2, 29), DAY),
+])
+def test_dates_keep_the_precision_they_are_given_in(text, moment, precision):
+    assert parse_when(text) == When(moment, precision)
+
+
+@pytest.mark.parametrize("text,what", [
+    ("2023-02-29", "'2023-02-29' is not a real date"),
+    ("2025-12-07 25:00", "'2025-12-07 25:00' is not a real date"),
+    ("7 December 2025", "'7 December 2025' is not a date"),
+    ("2025", "'2025' is not a date"),
+    ("2025-12-07 09:30:15", "'2025-12-07 09:30:15' is not a date"),
+])
+def test_impossible_dates_are_refused(text, what):
+    with pytest.raises(ValueProblem) as problem:
+        parse_when(text)
+    assert problem.value.what == what
+
+
+def test_a_month_covers_all_its_days():
+    february = parse_when("2024-02")
+    assert february.last_day == datetime.date(2024, 2, 29)
+    assert february.last_moment == datetime.datetime(2024, 2, 29, 23, 59)
+    assert str(february) == "2024-02"
+
+
+# -- localisation -------------------------------------------------------------
+
+def localiser(lang, **settings):
+    values = configure(load_settings(str(SETTINGS), overrides=settings))
+    return Localiser(lang, values, load_translations(str(CATALOGS), lang))
+
+
+def test_western_digits_by_default():
+    arabic = localiser("ar")
+    assert arabic.number(1234) == "1,234"
+    assert arabic.date(datetime.date(2025, 12, 7)) == "7 ديسمبر 2025"
+
+
+def test_arabic_indic_digits_for_everything_the_theme_prints():
+    arabic = localiser("ar", I18N_DIGITS="arabic-indic", I18N_HIJRI=True)
+    assert arabic.number(1234) == "١٬٢٣٤"
+    assert arabic.date(datetime.date(2025, 12, 7)) == "٧ ديسمبر ٢٠٢٥"
+    assert arabic.date(parse_when("2020-02")) == "فبراير ٢٠٢٠"
+    assert arabic.date_range(parse_when("2025-12-07"), parse_when("2025-12-09")) == "٧–٩ ديسمبر ٢٠٢٥"
+    assert arabic.hijri_date(datetime.date(2025, 12, 7)) == "١٦ جمادى الآخرة ١٤٤٧ هـ"
+    assert arabic.digits("page 12") == "page ١٢"
+
+
+def test_english_pages_keep_western_digits_whatever_the_setting():
+    english = localiser("en", I18N_DIGITS="arabic-indic", I18N_HIJRI=True)
+    assert english.number(1234) == "1,234"
+    assert english.date(datetime.date(2025, 12, 7)) == "7 December 2025"
+    assert english.hijri_date(datetime.date(2025, 12, 7)) == ""
+
+
+def test_hijri_date_of_a_known_day():
+    # 1 Ramadan 1445 began on 11 March 2024 by the Umm al-Qura calendar.
+    assert localiser("ar", I18N_HIJRI=True).hijri_date(datetime.date(2024, 3, 11)) == "1 رمضان 1445 هـ"
+
+
+def test_hijri_date_is_not_given_for_a_month_or_when_off():
+    assert localiser("ar", I18N_HIJRI=True).hijri_date(parse_when("2024-03")) == ""
+    assert localiser("ar", I18N_HIJRI=False).hijri_date(datetime.date(2024, 3, 11)) == ""
+
+
+@pytest.mark.parametrize("start,end,arabic,english", [
+    ("2025-12-07", "2025-12-09", "7–9 ديسمبر 2025", "7–9 Dec 2025"),
+    ("2026-01-30", "2026-02-02", "30 يناير – 2 فبراير 2026", "30 Jan\u2009–\u20092 Feb 2026"),
+    ("2020-02", "2020-03", "فبراير – مارس 2020", "February\u2009–\u2009March 2020"),
+    ("2025-12-07", "2025-12-07", "7 ديسمبر 2025", "7 December 2025"),
+    ("2025-12-07 09:30", "2025-12-07 11:00", "7 ديسمبر 2025، 9:30 ص – 11:00 ص",
+     "7 December 2025, 09:30 – 11:00"),
+])
+def test_event_date_ranges(start, end, arabic, english):
+    span = parse_when(start), parse_when(end)
+    assert localiser("ar").date_range(*span) == arabic
+    assert localiser("en").date_range(*span) == english
+
+
+def test_language_names_are_in_the_page_language():
+    assert localiser("ar").language_name("en") == "الإنجليزية"
+    assert localiser("en").language_name("ar") == "Arabic"
+
+
+# -- catalogs -----------------------------------------------------------------
+
+def template_messages():
+    method_map = [("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    return {message[2] if isinstance(message[2], str) else message[2][0]
+            for message in extract_from_dir(str(ROOT / "theme"), method_map, options)}
+
+
+def arabic_catalog():
+    with open(CATALOGS / "ar" / "LC_MESSAGES" / "messages.po", "rb") as stream:
+        return read_po(stream, locale="ar")
+
+
+def test_the_arabic_catalog_translates_every_template_string():
+    catalog = arabic_catalog()
+    untranslated = []
+    for message_id in sorted(template_messages()):
+        message = catalog.get(message_id)
+        strings = [] if message is None else (
+            message.string if isinstance(message.string, tuple) else [message.string])
+        if message is None or message.fuzzy or not all(strings):
+            untranslated.append(message_id)
+    assert untranslated == []
+    assert len(template_messages()) > 30
+
+
+def test_the_arabic_plural_rule_is_cldrs_not_babels_table():
+    catalog = arabic_catalog()
+    plural = gettext.c2py(catalog.plural_expr)
+    cldr = Locale("ar").plural_form
+    categories = ["zero", "one", "two", "few", "many", "other"]
+    for n in range(0, 1200):
+        assert categories[plural(n)] == cldr(n), n
+    assert catalog.num_plurals == 6
+
+
+def test_plural_strings_are_chosen_by_cldr_category():
+    arabic = load_translations(str(CATALOGS), "ar")
+    forms = {n: arabic.ngettext("%(num)s article", "%(num)s articles", n) % {"num": n}
+             for n in (0, 1, 2, 3, 11, 100)}
+    assert forms == {0: "لا توجد مقالات", 1: "مقالة واحدة", 2: "مقالتان", 3: "3 مقالات",
+                     11: "11 مقالةً", 100: "100 مقالة"}
+
+
+# -- text ---------------------------------------------------------------------
+
+def test_latin_runs_in_arabic_are_wrapped_with_their_language():
+    html = "<p>اجتماع الإفلا (IFLA) مع IDEAs NGO و INELI-MENA في https://www.ifla.org/x.</p>"
+    assert isolate_other_script(html, "ar") == (
+        '<p>اجتماع الإفلا (<span lang="en" dir="ltr">IFLA</span>) مع '
+        '<span lang="en" dir="ltr">IDEAs NGO</span> و <span lang="en" dir="ltr">INELI-MENA</span> '
+        'في <span lang="en" dir="ltr">https://www.ifla.org/x</span>.</p>')
+
+
+def test_arabic_runs_in_english_are_wrapped_with_their_language():
+    assert isolate_other_script("<p>AFLI (اعلم) and مكتبة قطر.</p>", "en") == (
+        '<p>AFLI (<span lang="ar" dir="rtl">اعلم</span>) and '
+        '<span lang="ar" dir="rtl">مكتبة قطر</span>.</p>')
+
+
+def test_code_labelled_elements_attributes_and_entities_are_left_alone():
+    html = ('<p><code>IFLA</code> <a href="https://x.org/IFLA" title="IFLA">الإفلا</a> '
+            '<span lang="en">Doha</span> &amp; &#8220;</p><!-- note IFLA -->')
+    assert isolate_other_script(html, "ar") == (
+        '<p><code>IFLA</code> <a href="https://x.org/IFLA" title="IFLA">الإفلا</a> '
+        '<span lang="en">Doha</span> &amp; &#8220;</p>')
+
+
+def test_typography_only_for_the_languages_that_want_it():
+    settings = {"TYPOGRIFY_LANGUAGES": ["en"]}
+    typographer = Typographer(settings)
+    assert typographer('<p>"IFLA" -- 2025</p>', "en") == (
+        '<p><span class="dquo">&#8220;</span><span class="caps">IFLA</span>&#8221; '
+        '&#8212;&nbsp;2025</p>')
+    assert typographer('<p>"الإفلا" -- IFLA</p>', "ar") == '<p>"الإفلا" -- IFLA</p>'
+
+
+def test_the_scaffold_documents_every_field():
+    from nashra.check import FIELDS
+    from nashra.scaffold import FIELDS as documented, render
+
+    assert {name.lower() for name, _ in documented} == set(FIELDS["article"]) - {"modified", "template"}
+    text = render({"Title": "T", "Slug": "s", "Lang": "en"}, "en")
+    assert text.startswith("Title: T\nDate:\nSlug: s\nLang: en\n")
+    assert io.StringIO(text).read().count("<!--") == 1
