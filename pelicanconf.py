@@ -7,7 +7,6 @@ publishconf.py imports this file and changes only what production needs.
 SITENAME = "نشرة"
 SITESUBTITLE = "أخبار لقاءات المكتبات وورشها وتعاونها الدولي"
 SITEURL = ""
-FEED_DOMAIN = SITEURL
 
 PATH = "content"
 ARTICLE_PATHS = ["articles"]

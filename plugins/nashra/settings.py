@@ -143,6 +143,11 @@ def _problems(settings):
     problems = []
     problems += _language_problems(settings)
     problems += _url_problems(settings)
+    if settings.get("RELATIVE_URLS"):
+        problems.append(
+            "RELATIVE_URLS is not supported: pages link from the site root, which "
+            "works both with an empty SITEURL (local builds) and an absolute one."
+        )
     if settings.get("TYPOGRIFY"):
         problems.append(
             "TYPOGRIFY must stay False: Pelican would typogrify Arabic too. "

@@ -54,6 +54,10 @@ class Feed:
     def mime_type(self):
         return f"application/{self.type}+xml"
 
+    @property
+    def format_name(self):
+        return {"atom": "Atom", "rss": "RSS"}[self.type]
+
 
 @dataclass(frozen=True)
 class PageRef:
