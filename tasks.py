@@ -73,15 +73,16 @@ def check(c, content=None, settings=SETTINGS):
     "title_en": "the English title",
     "date": "publication date, YYYY-MM-DD or YYYY-MM (default: today)",
     "category": "category slug (default: the first in content/data/categories.yaml)",
+    "content": "content folder to write into (default: content/)",
 })
-def new(c, slug, title_ar, title_en, date=None, category=None):
+def new(c, slug, title_ar, title_en, date=None, category=None, content=None):
     """Scaffold a new article in Arabic and English, every field present and explained."""
     from nashra.build import load_settings  # noqa: PLC0415
     from nashra.data import load_registry  # noqa: PLC0415
     from nashra.scaffold import ScaffoldError, write_article_pair  # noqa: PLC0415
     from nashra.settings import configure  # noqa: PLC0415
 
-    settings = configure(load_settings(SETTINGS))
+    settings = configure(load_settings(SETTINGS, content=content))
     registry, _ = load_registry(settings)
     category = category or next(iter(registry.categories), "")
     today = datetime.datetime.now(zoneinfo.ZoneInfo(settings["TIMEZONE"])).date().isoformat()
@@ -95,16 +96,17 @@ def new(c, slug, title_ar, title_en, date=None, category=None):
     print("Both files are drafts: write the text, then set Status: published.")
 
 
-@task(help={"port": "port to serve on (default: 8000)", "bind": "address (default: 127.0.0.1)"})
-def serve(c, port=8000, bind="127.0.0.1"):
+@task(help={"port": "port to serve on (default: 8000)", "bind": "address (default: 127.0.0.1)",
+            "output": "folder to serve (default: output/)"})
+def serve(c, port=8000, bind="127.0.0.1", output=OUTPUT):
     """Serve output/ on http://localhost:8000 (build it first with `invoke build`)."""
     from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer  # noqa: PLC0415
 
-    if not os.path.isdir(OUTPUT):
-        raise Exit("There is no output/ yet: run `make build` first.", code=1)
+    if not os.path.isdir(output):
+        raise Exit(f"There is no {output} yet: run `make build` first.", code=1)
     RootedHTTPServer.allow_reuse_address = True
-    server = RootedHTTPServer(OUTPUT, (bind, int(port)), ComplexHTTPRequestHandler)
-    print(f"Serving output/ at http://{bind}:{port}/ (Ctrl-C stops).")
+    server = RootedHTTPServer(output, (bind, int(port)), ComplexHTTPRequestHandler)
+    print(f"Serving {os.path.relpath(output)} at http://{bind}:{port}/ (Ctrl-C stops).", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -118,8 +120,12 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 
     _build()
     server = Server()
+
+    def rebuild(*changed_paths):
+        _build()
+
     for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
-        server.watch(os.path.join(HERE, pattern), _build)
+        server.watch(os.path.join(HERE, pattern), rebuild)
     server.serve(host=bind, port=int(port), root=OUTPUT)
 
 

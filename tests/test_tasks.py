@@ -1,0 +1,93 @@
+"""The Invoke tasks, run the way editors run them."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, article, write_files
+
+TASKS = ("build", "check", "new", "serve", "livereload", "test", "translations", "publish",
+         "lock", "clean")
+
+
+def invoke(*args, check=False):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True,
+                          text=True, check=check, timeout=300)
+
+
+def test_every_task_is_listed_with_a_description():
+    listing = invoke("--list", check=True).stdout
+    for name in TASKS:
+        line = next(line for line in listing.splitlines() if line.split()[:1] == [name])
+        assert len(line.split()) > 3, line
+
+
+def test_check_prints_each_problem_and_fails(content_dir):
+    write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان", category="sport")})
+    result = invoke("check", "--content", str(content_dir))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{content_dir / 'articles' / 'x.ar.md'}:5: unknown category 'sport' "
+        "(add it to data/categories.yaml)"]
+    assert "1 problem(s) found." in result.stderr
+
+
+def test_check_passes_on_the_sample_content():
+    result = invoke("check")
+    assert (result.returncode, result.stdout.strip()) == (0, "The content is in order.")
+
+
+def test_new_then_check_then_build(content_dir, tmp_path):
+    invoke("new", "--slug", "forum-2026", "--title-ar", "ملتقى", "--title-en", "Forum",
+           "--date", "2026-03", "--content", str(content_dir), check=True)
+    assert sorted(p.name for p in (content_dir / "articles").iterdir()) == [
+        "forum-2026.ar.md", "forum-2026.en.md"]
+    assert invoke("check", "--content", str(content_dir)).returncode == 0
+    again = invoke("new", "--slug", "forum-2026", "--title-ar", "أ", "--title-en", "A",
+                   "--content", str(content_dir))
+    assert again.returncode == 1 and "already exists" in again.stderr
+    output = tmp_path / "site"
+    built = invoke("build", "--content", str(content_dir), "--output", str(output), check=True)
+    assert "Built" in built.stdout
+    assert (output / "en" / "drafts" / "forum-2026" / "index.html").is_file()
+
+
+def test_a_failed_build_says_so_and_exits_non_zero(content_dir, tmp_path):
+    write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان", date="2025-02-30")})
+    result = invoke("build", "--content", str(content_dir), "--output", str(tmp_path / "site"))
+    assert result.returncode == 1
+    assert "'2025-02-30' is not a real date" in result.stderr
+    assert "the previous output was left as it was" in result.stderr
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_serves_clean_urls(sample_site):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port),
+                               "--output", str(sample_site.output)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/about/", timeout=2) as response:
+                    assert response.status == 200
+                    page = BeautifulSoup(response.read(), "html5lib")
+                assert page.find("html")["lang"] == "en"
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
