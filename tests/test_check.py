@@ -183,3 +183,9 @@ def test_the_build_fails_on_the_same_problems_and_writes_nothing(check, content_
     assert str(failure.value).splitlines()[1:] == expected
     assert not output.exists()
     assert list(tmp_path.iterdir()) == [content_dir]
+
+
+def test_line_numbers_count_only_line_breaks(check, content_dir):
+    text = "Title: عنوان\u2028مكمل\nDate: 2025-12-07\nSlug: x\nLang: ar\nCategory: sport\n\nنص.\n"
+    assert check({ar(): text}) == [
+        f"{path_of(content_dir, 'x.ar.md')}:5: unknown category 'sport' (add it to data/categories.yaml)"]

@@ -185,3 +185,25 @@ def test_a_bom_and_crlf_line_endings_are_read_like_any_file(build_site):
     assert visible_text(page.find("h1")) == "عنوان"
     assert [p.get_text() for p in page.find("div", class_="article-body").find_all("p")] == [
         "سطر أول.", "سطر ثان."]
+
+
+def test_each_source_file_is_read_once_for_both_languages(build_site, monkeypatch):
+    """The design's promise: one Pelican run reads every file once, and both
+    editions are built from that one reading."""
+    from collections import Counter
+
+    from nashra.reader import NashraMarkdownReader
+
+    reads = Counter()
+    original = NashraMarkdownReader.read
+
+    def counting_read(self, source_path):
+        reads[source_path] += 1
+        return original(self, source_path)
+
+    monkeypatch.setattr(NashraMarkdownReader, "read", counting_read)
+    files = {**many_articles(3, "ar"), **many_articles(3, "en"),
+             "pages/about.ar.md": "Title: عن\nSlug: about\nLang: ar\n\nنص.\n"}
+    site = build_site(files)
+    assert len(reads) == len(files) and set(reads.values()) == {1}
+    assert site.file_for("en/articles/a01/") and site.file_for("articles/a01/")

@@ -124,7 +124,9 @@ def read_source(path, kind):
     if not text.strip():
         return None, [Problem(path, 1, "the file is empty",
                               "write the metadata header, a blank line, then the text")]
-    return parse_header(path, kind, text.splitlines())
+    # Split as Python-Markdown does: str.splitlines() would also break on U+2028,
+    # U+0085 or a form feed in the text, and the line numbers would drift.
+    return parse_header(path, kind, text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def parse_header(path, kind, lines):
@@ -133,6 +135,7 @@ def parse_header(path, kind, lines):
     number, last = 0, None
     if lines and BEGIN_RE.match(lines[0]):
         number = 1
+    header_end = number
     while number < len(lines):
         line = lines[number]
         number += 1
@@ -154,9 +157,9 @@ def parse_header(path, kind, lines):
         else:
             number -= 1  # the body starts here, without a blank line
             break
-    rest = lines[number:]
-    source.body_line = number + 1
-    source.has_body = any(line.strip() for line in rest)
+        header_end = number
+    source.body_line = header_end + 1
+    source.has_body = any(line.strip() for line in lines[number:])
     return source, problems
 
 

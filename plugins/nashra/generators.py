@@ -8,6 +8,7 @@ what they read (``generate_context``) and write each edition's pages
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.paginator import Paginator
 
@@ -57,8 +58,8 @@ class EditionsGenerator(NashraGenerator):
     def generate_output(self, writer):
         for edition in self.site.editions.values():
             for content in edition.contents():
-                variables = {"article": content, "category": content.category} if hasattr(
-                    content, "category") else {"page": content}
+                variables = ({"article": content, "category": content.category}
+                             if isinstance(content, Article) else {"page": content})
                 self.write_page(writer, content.template, edition, content_key(content),
                                 content.url, **variables)
 

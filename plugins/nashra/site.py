@@ -71,16 +71,18 @@ class PageRef:
 class Edition:
     """Everything one language's site shows, in that language."""
 
-    def __init__(self, lang, settings, l10n):
+    def __init__(self, lang, settings, l10n, registry):
         self.lang = lang
         self.l10n = l10n
         self.settings = settings
+        self.registry = registry
         self.prefix = language_prefix(settings, lang)
         self.overrides = settings["I18N_LANGUAGES"][lang]
-        for status in chain(ARTICLE_STATUSES.values(), PAGE_STATUSES.values()):
-            setattr(self, status, [])
-        self.categories = {}
-        self.tags = {}
+        # One list per status, named as in Pelican's context (ARTICLE_STATUSES).
+        self.articles, self.hidden_articles, self.drafts = [], [], []
+        self.pages, self.hidden_pages, self.draft_pages = [], [], []
+        self.categories = {}  # slug -> Term
+        self.tags = {}  # slug -> Term
 
     def __repr__(self):
         return f"<Edition {self.lang}>"
@@ -108,15 +110,16 @@ class Edition:
     def home_url(self):
         return self.prefix
 
-    def category(self, slug, registry):
+    def category(self, slug):
         if slug not in self.categories:
-            self.categories[slug] = Term("category", slug, registry.category_name(slug, self.lang),
+            self.categories[slug] = Term("category", slug,
+                                         self.registry.category_name(slug, self.lang),
                                          self.url("CATEGORY_URL", slug=slug))
         return self.categories[slug]
 
-    def tag(self, slug, registry):
+    def tag(self, slug):
         if slug not in self.tags:
-            self.tags[slug] = Term("tag", slug, registry.tag_name(slug, self.lang),
+            self.tags[slug] = Term("tag", slug, self.registry.tag_name(slug, self.lang),
                                    self.url("TAG_URL", slug=slug))
         return self.tags[slug]
 
@@ -202,7 +205,8 @@ def build_site(settings, context):
     catalogs = os.path.join(settings["THEME"], "translations")
     languages = [settings["DEFAULT_LANG"]] + [
         lang for lang in settings["I18N_LANGUAGES"] if lang != settings["DEFAULT_LANG"]]
-    editions = {lang: Edition(lang, settings, Localiser(lang, settings, load_translations(catalogs, lang)))
+    editions = {lang: Edition(lang, settings,
+                              Localiser(lang, settings, load_translations(catalogs, lang)), registry)
                 for lang in languages}
     site = Site(settings, registry, editions)
     articles = _with_translations(context, ARTICLE_STATUSES)
@@ -247,13 +251,13 @@ def _inherit_shared_fields(group):
 
 
 def _place_article(site, article):
+    """Give an article its edition's category, tags and organisations, and list it."""
     edition = site.editions[article.lang]
-    registry = site.registry
     article.date_precision = getattr(article, "date_precision", DAY)
-    article.organisations = [registry.organisations[slug]
+    article.organisations = [site.registry.organisations[slug]
                              for slug in article.metadata.get("organisations", ())]
-    article.category = edition.category(article.category.name, registry)
-    article.tags = [edition.tag(tag.name, registry) for tag in getattr(article, "tags", [])]
+    article.category = edition.category(article.category.name)
+    article.tags = [edition.tag(tag.name) for tag in getattr(article, "tags", [])]
     getattr(edition, ARTICLE_STATUSES[article.status]).append(article)
     if article.status == "published":
         article.category.articles.append(article)
