@@ -25,7 +25,7 @@ PLUGINS = ["nashra"]
 # Languages: Arabic at /, English under /en/. Each language overrides the
 # settings its pages show; LOCALE is the Babel locale its dates use.
 I18N_LANGUAGES = {
-    "ar": {"LOCALE": "ar"},
+    "ar": {"LOCALE": "ar_SA"},
     "en": {
         "LOCALE": "en_GB",
         "SITENAME": "Nashra",

@@ -21,6 +21,7 @@ OUTPUT = os.path.join(HERE, "output")
 CONTENT = os.path.join(HERE, "content")
 THEME = os.path.join(HERE, "theme")
 CATALOGS = os.path.join(THEME, "translations")
+PLUGIN = os.path.join(HERE, "plugins", "nashra")
 
 
 def _build(settings=SETTINGS, content=None, output=OUTPUT):
@@ -159,7 +160,7 @@ def translations(c):
 
     pot = os.path.join(CATALOGS, "messages.pot")
     c.run(f"{sys.executable} -m babel.messages.frontend extract -F {THEME}/babel.cfg "
-          f"--no-location --sort-output --project=Nashra -o {pot} {THEME}", hide="both")
+          f"--no-location --sort-output --project=Nashra -o {pot} {THEME} {PLUGIN}", hide="both")
     # --ignore-obsolete: strings gone from the templates leave the catalog.
     # Babel keeps the catalog's own Plural-Forms header, which must stay the
     # CLDR rule (see the header of the .po).

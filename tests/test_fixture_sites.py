@@ -48,7 +48,8 @@ def test_a_translation_inherits_the_event_and_organisations(build_site):
     facts = {visible_text(dt): visible_text(dt.find_next_sibling("dd"))
              for dt in page.find("section", class_="event-facts").find_all("dt")}
     assert facts == {"When": "7 December 2025, 09:30 – 11:00 (Qatar Time)", "Where": "Doha",
-                     "Attendance": "In person and online"}
+                     "Attendance": "In person and online",
+                     "Add to calendar": "Calendar file (.ics) Google Calendar Outlook"}
     names = [visible_text(li) for li in page.find("section", class_="organisations").find_all("li")]
     assert names == ["International Federation of Library Associations and Institutions (IFLA)",
                      "Qatar National Library (QNL)"]
@@ -147,7 +148,8 @@ def test_metadata_is_escaped_and_never_runs(build_site):
                                                    event_start="2025-12-07",
                                                    event_location="<b>Doha</b>")})
     page = site.page("en/articles/x/")
-    assert page.find("script") is None and page.find("img") is None and page.find("b") is None
+    assert [script["type"] for script in page.find_all("script")] == ["application/ld+json"]
+    assert page.find("img") is None and page.find("b") is None
     assert "<script>alert(1)</script>" in visible_text(page.find("h1"))
     assert "<script>" in page.find("title").get_text()
     assert page.find("section", class_="event-facts").find("bdi").get_text() == "<b>Doha</b>"

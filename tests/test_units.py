@@ -115,10 +115,14 @@ def test_language_names_are_in_the_page_language():
 # -- catalogs -----------------------------------------------------------------
 
 def template_messages():
-    method_map = [("templates/**.html", "jinja2")]
+    """Every string the theme's templates and the plugin's code mark for translation."""
+    method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    return {message[2] if isinstance(message[2], str) else message[2][0]
-            for message in extract_from_dir(str(ROOT / "theme"), method_map, options)}
+    messages = set()
+    for folder in (ROOT / "theme", ROOT / "plugins" / "nashra"):
+        for message in extract_from_dir(str(folder), method_map, options):
+            messages.add(message[2] if isinstance(message[2], str) else message[2][0])
+    return messages
 
 
 def arabic_catalog():
@@ -126,7 +130,7 @@ def arabic_catalog():
         return read_po(stream, locale="ar")
 
 
-def test_the_arabic_catalog_translates_every_template_string():
+def test_the_arabic_catalog_translates_every_interface_string():
     catalog = arabic_catalog()
     untranslated = []
     for message_id in sorted(template_messages()):

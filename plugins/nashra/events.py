@@ -7,11 +7,15 @@ event itself and so is shared by an article's translations; the location is
 text in the article's own language.
 """
 
+import datetime
+import re
 import zoneinfo
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .dates import parse_when
+from babel.core import get_global
+
+from .dates import MONTH, parse_when
 from .problems import ValueProblem
 
 START, END, LOCATION, TIMEZONE, MODE, URL, STATUS = (
@@ -48,6 +52,67 @@ class Event:
     @property
     def spans_days(self):
         return self.end is not None and self.end.last_day > self.start.date
+
+    @property
+    def day_known(self):
+        """False when the source gives only the month: the event has no day to be
+        placed on, in a grid or in a calendar file."""
+        return self.start.precision != MONTH
+
+    @property
+    def last_day(self):
+        return (self.end or self.start).last_day
+
+    def days(self):
+        """Every day the event takes place on ([] when only the month is known)."""
+        if not self.day_known:
+            return []
+        count = (self.last_day - self.start.date).days + 1
+        return [self.start.date + datetime.timedelta(days=n) for n in range(count)]
+
+    def months(self):
+        """(year, month) of every month the event touches."""
+        first, last = self.start.date, self.last_day
+        months = []
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            months.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+    def is_upcoming(self, today):
+        """Upcoming until its last day is over (an event under way is upcoming)."""
+        return self.last_day >= today
+
+    @property
+    def country(self):
+        """ISO code of the country of the event's time zone, or ''."""
+        return get_global("zone_territories").get(self.timezone, "") if self.timezone else ""
+
+    @property
+    def place(self):
+        return Place.parse(self.location)
+
+
+PLACE_SEPARATOR = re.compile(r"\s*[,،]\s*")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A location written, as the README asks, 'venue, city, country' (or 'city,
+    country', or 'country'), with commas or Arabic commas."""
+
+    name: str
+    locality: str = ""
+
+    @classmethod
+    def parse(cls, text):
+        parts = [part for part in PLACE_SEPARATOR.split(text.strip()) if part] if text else []
+        if len(parts) >= 3:
+            return cls(name=parts[0], locality=parts[-2])
+        if len(parts) == 2:
+            return cls(name=text.strip(), locality=parts[0])
+        return cls(name=text.strip())
 
 
 def parse_field(name, text):

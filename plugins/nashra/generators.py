@@ -6,13 +6,17 @@ what they read (``generate_context``) and write each edition's pages
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 
 from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.paginator import Paginator
 
-from . import l10n
+from . import ical, l10n
+from .agenda import Agenda, build_today, first_weekday
+from .jsonld import event_data, script_json
+from .l10n import N_
 from .settings import save_as
 from .site import build_site, content_key, paginated_key
 
@@ -22,9 +26,17 @@ class NashraGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # One environment for all of Nashra's generators (kept in this build's
+        # context), so that each template is compiled once per build.
+        shared = self.context.get("nashra_jinja_env")
+        if shared is not None:
+            self.env = shared
+            return
         # Metadata comes from editors: it must never reach a page unescaped.
         self.env.autoescape = True
         l10n.install(self.env)
+        self.env.filters["webcal"] = partial(ical.webcal_url, self.settings)
+        self.context["nashra_jinja_env"] = self.env
 
     @property
     def site(self):
@@ -146,3 +158,100 @@ class SitemapGenerator(NashraGenerator):
         for name in ("sitemap.xml", "robots.txt"):
             writer.write_file(name, self.env.get_template(name), self.context, url=name,
                               edition=site.default_edition, pages=pages)
+
+
+@dataclass(frozen=True)
+class EventLinks:
+    """Ways to add one event to a calendar, shown on its article."""
+
+    ics: str
+    webcal: str
+    google: str
+    outlook: str
+
+
+class EventsGenerator(NashraGenerator):
+    """Each edition's event pages (upcoming and past, years, month grids) and its
+    calendars: all events, each event, each organisation's events."""
+
+    def generate_context(self):
+        today = build_today(self.settings)
+        for edition in self.site.editions.values():
+            edition.agenda = Agenda(edition.articles, today,
+                                    first_weekday(self.settings, edition.l10n.locale))
+            self._register_pages(edition)
+            for article in edition.contents():
+                if getattr(article, "event", None):
+                    self._describe_event(article, edition)
+
+    def _register_pages(self, edition):
+        register = self.site.register
+        register("events", edition.lang, edition.url("EVENTS_URL"))
+        for year, months in edition.agenda.years().items():
+            register(f"events:{year}", edition.lang, edition.url("EVENTS_YEAR_URL", year=year))
+            for month in months:
+                register(f"events:{year}:{month.month}", edition.lang, self._month_url(edition, month))
+
+    def _month_url(self, edition, month):
+        return edition.url("EVENTS_MONTH_URL", year=month.year, month=month.month)
+
+    def _describe_event(self, article, edition):
+        """The structured data and calendar links an article page shows."""
+        article.event_json_ld = script_json(event_data(article, edition.lang, self.settings))
+        if not article.event.day_known:
+            article.event_links = None
+            return
+        path = edition.url("EVENTS_EVENT_CALENDAR", slug=article.slug)
+        article.event_links = EventLinks(
+            ics=path,
+            webcal=ical.webcal_url(self.settings, path),
+            google=ical.google_calendar_url(article, self.settings),
+            outlook=ical.outlook_url(article, self.settings),
+        )
+
+    def generate_output(self, writer):
+        for edition in self.site.editions.values():
+            self._write_pages(writer, edition)
+            self._write_calendars(writer, edition)
+
+    def _write_pages(self, writer, edition):
+        agenda = edition.agenda
+        self.write_page(writer, "events", edition, "events", edition.url("EVENTS_URL"),
+                        agenda=agenda)
+        for year, months in agenda.years().items():
+            self.write_page(writer, "events_year", edition, f"events:{year}",
+                            edition.url("EVENTS_YEAR_URL", year=year), agenda=agenda,
+                            year=year, months=months)
+            for month in months:
+                self.write_page(writer, "events_month", edition, f"events:{year}:{month.month}",
+                                self._month_url(edition, month), agenda=agenda, month=month)
+
+    def _write_calendars(self, writer, edition):
+        gettext, settings = edition.l10n.gettext, self.settings
+        events = edition.agenda.events
+        path = edition.url("EVENTS_CALENDAR")
+        name = f"{edition.sitename} – {gettext(N_('Events'))}"
+        writer.write_calendar(path, ical.calendar_file(events, name, edition.subtitle, edition,
+                                                       settings, path))
+        for article in events:
+            if article.event_links:
+                writer.write_calendar(article.event_links.ics, ical.calendar_file(
+                    [article], ical.plain(article.title), ical.plain(article.summary), edition,
+                    settings, article.event_links.ics))
+        for organisation, articles in self._events_by_organisation(events):
+            path = edition.url("EVENTS_ORGANISATION_CALENDAR", slug=organisation.slug)
+            org_name = organisation.name(edition.lang)
+            writer.write_calendar(path, ical.calendar_file(
+                articles, f"{edition.sitename} – {org_name}",
+                gettext(N_("Events of %(organisation)s")) % {"organisation": org_name},
+                edition, settings, path))
+
+    @staticmethod
+    def _events_by_organisation(articles):
+        """(organisation, its events) for each organisation named by an event that
+        has a day (only those can be in a calendar file)."""
+        found = {}
+        for article in ical.placeable(articles):
+            for organisation in article.organisations:
+                found.setdefault(organisation.slug, (organisation, []))[1].append(article)
+        return list(found.values())

@@ -22,6 +22,12 @@ from jinja2 import pass_context
 
 from .dates import DAY, MINUTE, MONTH, When
 
+def N_(message):
+    """Marks a string of the plugin's code for the catalog; it is translated where
+    it is shown, with the page's Localiser."""
+    return message
+
+
 ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # The only language whose pages may print Arabic-Indic digits or Hijri dates.
 ARABIC = "ar"
@@ -92,14 +98,39 @@ class Localiser:
         """The Umm al-Qura date of a day, or '' where it is off, not a single day,
         or outside the calendar's range (1924-2077)."""
         when = as_when(value, precision)
-        if not self.hijri or when.precision == MONTH:
-            return ""
-        day = when.date
-        try:
-            hijri = Gregorian(day.year, day.month, day.day).to_hijri()
-        except (OverflowError, ValueError):
+        hijri = self._hijri(when.date) if when.precision != MONTH else None
+        if hijri is None:
             return ""
         return self.digits(f"{hijri.day} {hijri.month_name(self.lang)} {hijri.year} {hijri.notation(self.lang)}")
+
+    def weekday_name(self, weekday, width="wide"):
+        """Name of a weekday (0 = Monday): width "wide" or "abbreviated"."""
+        return self.locale.days["stand-alone"][width][weekday]
+
+    def hijri_day(self, day):
+        """The day of the Hijri month, for calendar grids ('' where Hijri is off)."""
+        hijri = self._hijri(day)
+        return self.digits(str(hijri.day)) if hijri else ""
+
+    def hijri_month_span(self, first, last):
+        """The Hijri months a Gregorian month covers: 'جمادى الآخرة – رجب 1447 هـ'."""
+        start, end = self._hijri(first), self._hijri(last)
+        if not (start and end):
+            return ""
+        if start.year == end.year:
+            months = start.month_name(self.lang) if start.month == end.month else (
+                f"{start.month_name(self.lang)} – {end.month_name(self.lang)}")
+            return self.digits(f"{months} {end.year} {end.notation(self.lang)}")
+        return self.digits(f"{start.month_name(self.lang)} {start.year} – "
+                           f"{end.month_name(self.lang)} {end.year} {end.notation(self.lang)}")
+
+    def _hijri(self, day):
+        if not self.hijri:
+            return None
+        try:
+            return Gregorian(day.year, day.month, day.day).to_hijri()
+        except (OverflowError, ValueError):
+            return None
 
     def timezone_name(self, zone):
         return get_timezone_location(zone, locale=self.locale) if zone else ""

@@ -3,7 +3,13 @@
 from pelican import signals
 
 from .check import check_content
-from .generators import EditionsGenerator, FeedsGenerator, ListingsGenerator, SitemapGenerator
+from .generators import (
+    EditionsGenerator,
+    EventsGenerator,
+    FeedsGenerator,
+    ListingsGenerator,
+    SitemapGenerator,
+)
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
 from .settings import configure
@@ -27,7 +33,8 @@ def use_nashra_reader(readers):
 def nashra_generators(pelican):
     # get_generators, because these generators replace Pelican's output; the
     # order matters: the editions first, the sitemap last.
-    return (EditionsGenerator, ListingsGenerator, FeedsGenerator, SitemapGenerator)
+    return (EditionsGenerator, ListingsGenerator, EventsGenerator, FeedsGenerator,
+            SitemapGenerator)
 
 
 def nashra_writer(pelican):

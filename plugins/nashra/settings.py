@@ -5,7 +5,8 @@ Each feature has one prefix:
 - ``I18N_*``: the languages of the site and how pages print dates and numbers;
 - ``TYPOGRIFY_LANGUAGES``: which languages typogrify may touch;
 - ``DATA_*``: the YAML registries under the content folder;
-- ``FEEDS_*``: the Atom and RSS feeds of each language.
+- ``FEEDS_*``: the Atom and RSS feeds of each language;
+- ``EVENTS_*``: the event pages and the iCalendar files.
 
 Page addresses reuse Pelican's own ``*_URL`` settings. Nashra writes every page
 itself, once per language, at its URL (``x/`` is written to ``x/index.html``);
@@ -13,6 +14,7 @@ Pelican's generators only read the content, so :func:`configure` turns their
 output off and derives the ``*_LANG_URL`` settings from the ``*_URL`` ones.
 """
 
+import datetime
 import os
 import re
 
@@ -52,6 +54,21 @@ DEFAULTS = {
     # Listing pages Pelican has no URL setting for.
     "ARCHIVES_URL": "archives/",
     "TAGS_URL": "tags/",
+    # Event pages and calendars, under each language's prefix.
+    "EVENTS_URL": "events/",
+    "EVENTS_YEAR_URL": "events/{year}/",
+    "EVENTS_MONTH_URL": "events/{year}/{month:02}/",
+    "EVENTS_CALENDAR": "events/calendar.ics",
+    "EVENTS_EVENT_CALENDAR": "events/{slug}.ics",
+    "EVENTS_ORGANISATION_CALENDAR": "organisations/{slug}/calendar.ics",
+    # "Today", to tell upcoming from past events: None for the day of the build
+    # (in TIMEZONE), or a date "YYYY-MM-DD" for reproducible builds.
+    "EVENTS_TODAY": None,
+    # First day of the week in month grids: None for each language's locale
+    # (Babel), or "saturday", "sunday", "monday".
+    "EVENTS_WEEK_START": None,
+    # How often calendar apps should refresh a subscription (RFC 7986, ISO 8601).
+    "EVENTS_REFRESH_INTERVAL": "P1D",
 }
 
 # Clean URLs that replace Pelican's defaults when the settings leave them as is.
@@ -66,7 +83,10 @@ URL_DEFAULTS = {
 
 # URL settings of the pages Nashra writes; each must be a clean URL ("x/").
 CONTENT_URL_SETTINGS = ("ARTICLE_URL", "PAGE_URL", "DRAFT_URL", "DRAFT_PAGE_URL")
-LISTING_URL_SETTINGS = ("CATEGORY_URL", "TAG_URL", "ARCHIVES_URL", "TAGS_URL")
+LISTING_URL_SETTINGS = ("CATEGORY_URL", "TAG_URL", "ARCHIVES_URL", "TAGS_URL", "EVENTS_URL",
+                        "EVENTS_YEAR_URL", "EVENTS_MONTH_URL")
+CALENDAR_SETTINGS = ("EVENTS_CALENDAR", "EVENTS_EVENT_CALENDAR", "EVENTS_ORGANISATION_CALENDAR")
+WEEK_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Pelican's own output, which Nashra replaces with one set of pages per language.
 CORE_OUTPUT_OFF = {
@@ -166,11 +186,31 @@ def _problems(settings):
             "the year you started the site, e.g. 'example.org,2025', and never "
             "change it (feed readers identify entries by it)."
         )
+    problems += _event_problems(settings)
     for key in ("DATA_ORGANISATIONS", "DATA_CATEGORIES", "DATA_TAGS"):
         if not os.path.isfile(os.path.join(settings["PATH"], settings[key])):
             problems.append(
                 f"{key}: no file {settings[key]!r} in the content folder {settings['PATH']!r}."
             )
+    return problems
+
+
+def _event_problems(settings):
+    problems = []
+    today = settings["EVENTS_TODAY"]
+    if today is not None:
+        try:
+            datetime.date.fromisoformat(str(today))
+        except ValueError:
+            problems.append(f"EVENTS_TODAY is {today!r}: use None or a date 'YYYY-MM-DD'.")
+    start = settings["EVENTS_WEEK_START"]
+    if start is not None and start not in WEEK_DAYS:
+        problems.append(f"EVENTS_WEEK_START is {start!r}: use None, 'saturday', 'sunday' or 'monday'.")
+    for key in CALENDAR_SETTINGS:
+        if not str(settings[key]).endswith(".ics"):
+            problems.append(f"{key} is {settings[key]!r}: a calendar's path ends in '.ics'.")
+    if not re.fullmatch(r"P(?:\d+[DW]|T\d+[HM])", str(settings["EVENTS_REFRESH_INTERVAL"])):
+        problems.append("EVENTS_REFRESH_INTERVAL must be an ISO 8601 duration like 'P1D' or 'PT6H'.")
     return problems
 
 
@@ -239,7 +279,7 @@ def save_as(url):
 def reserved_slugs(settings):
     """First path segments that pages may not take as their slug."""
     urls = [settings[key] for key in LISTING_URL_SETTINGS + CONTENT_URL_SETTINGS]
-    urls += [settings[key] for key in ("FEEDS_ATOM", "FEEDS_RSS") if settings[key]]
+    urls += [settings[key] for key in ("FEEDS_ATOM", "FEEDS_RSS") + CALENDAR_SETTINGS if settings[key]]
     firsts = {url.split("/", 1)[0] for url in urls}
     firsts |= set(settings["I18N_LANGUAGES"]) | {"page", "theme", "sitemap.xml"}
     return {segment for segment in firsts if "{" not in segment}

@@ -7,11 +7,16 @@ links to its edition's home page, and every entry id is a tag: URI built only
 from the authority setting, the language and the slug.
 """
 
+import logging
+import os
 from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import Markup
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
 
 
 def entry_id(settings, content):
@@ -25,6 +30,15 @@ def feed_id(settings, lang, path):
 
 
 class NashraWriter(Writer):
+    def write_calendar(self, path, data):
+        """Write an iCalendar file (bytes from the icalendar library), with the same
+        protection against writing one file twice as every other output."""
+        full_path = sanitised_join(self.output_path, path)
+        os.makedirs(os.path.dirname(full_path), exist_ok=True)
+        with self._open_w(full_path, "utf-8") as stream:
+            stream.write(data.decode("utf-8"))
+        logger.info("nashra: writing %s", full_path)
+
     def _create_new_feed(self, feed_type, feed_title, context):
         edition = context["edition"]
         feed_class = Rss201rev2Feed if feed_type == "rss" else Atom1Feed

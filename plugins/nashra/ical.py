@@ -1,0 +1,174 @@
+"""iCalendar files of events (RFC 5545, with RFC 7986 names and refresh
+interval), written with the icalendar library; and the links that add an event
+to Google Calendar or Outlook.
+
+Identity and revisions, without any state kept between builds:
+
+- UID is ``<slug>@<authority>``: it depends on nothing an editor corrects, so a
+  moved event updates in place, and both languages share it.
+- DTSTAMP, LAST-MODIFIED and SEQUENCE come from the article's ``Modified`` field
+  (else its ``Date``): SEQUENCE is the minutes from 2000 to that moment, so it
+  grows whenever an editor changes an event and sets ``Modified``, and a rebuild
+  of unchanged content writes the same bytes.
+
+An event known only to its month has no day to put in a calendar, so it is
+left out of calendar files (its month page lists it as "date to be confirmed").
+"""
+
+import datetime
+import zoneinfo
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import icalendar
+from markupsafe import Markup
+
+UTC = datetime.timezone.utc
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=UTC)
+STATUS = {"scheduled": "CONFIRMED", "rescheduled": "CONFIRMED", "moved-online": "CONFIRMED",
+          "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def absolute_url(settings, url):
+    return urljoin(settings["SITEURL"] + "/", url)
+
+
+def webcal_url(settings, url):
+    """The webcal:// address of a calendar, or '' when SITEURL is not absolute."""
+    address = urlsplit(absolute_url(settings, url))
+    if address.scheme not in ("http", "https"):
+        return ""
+    return address._replace(scheme="webcal").geturl()
+
+
+def event_uid(settings, article):
+    return f"{article.slug}@{settings['FEEDS_ID_AUTHORITY'].split(',')[0]}"
+
+
+def revised_at(article):
+    """When the article (and so its event) was last revised, in UTC."""
+    return getattr(article, "modified", article.date).astimezone(UTC)
+
+
+def sequence(article):
+    return int((revised_at(article) - EPOCH).total_seconds() // 60)
+
+
+def span(event):
+    """(start, end) of an event with a known day: dates for all-day events, the
+    end exclusive as in iCalendar; aware datetimes for timed ones (end may be None)."""
+    if not event.start.has_time:
+        return event.start.date, event.last_day + ONE_DAY
+    zone = zoneinfo.ZoneInfo(event.timezone)
+    start = event.start.moment.replace(tzinfo=zone)
+    if event.end is None:
+        return start, None
+    if event.end.has_time:
+        return start, event.end.moment.replace(tzinfo=zone)
+    return start, datetime.datetime.combine(event.end.last_day + ONE_DAY, datetime.time(), zone)
+
+
+def plain(html):
+    return Markup(html or "").striptags()
+
+
+def new_calendar(name, description, edition, settings, path):
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//Nashra//{edition.sitename}//{edition.lang.upper()}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    for key in ("name", "x-wr-calname"):
+        calendar.add(key, name)
+    for key in ("description", "x-wr-caldesc"):
+        calendar.add(key, description)
+    calendar.add("refresh-interval", icalendar.vDuration.from_ical(settings["EVENTS_REFRESH_INTERVAL"]),
+                 parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", settings["EVENTS_REFRESH_INTERVAL"])
+    calendar.add("source", absolute_url(settings, path), parameters={"VALUE": "URI"})
+    return calendar
+
+
+def event_component(article, edition, settings):
+    event = article.event
+    language = {"LANGUAGE": edition.lang}
+    component = icalendar.Event()
+    component.add("uid", event_uid(settings, article))
+    component.add("dtstamp", revised_at(article))
+    component.add("last-modified", revised_at(article))
+    component.add("sequence", sequence(article))
+    start, end = span(event)
+    component.add("dtstart", start)
+    if end is not None:
+        component.add("dtend", end)
+    component.add("summary", plain(article.title), parameters=language)
+    component.add("description", details(article, settings), parameters=language)
+    if event.location or event.is_online:
+        component.add("location", event.location or event.url, parameters=language)
+    if event.url and event.mode in ("online", "hybrid"):
+        component.add("conference", event.url, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
+    component.add("url", absolute_url(settings, article.url), parameters={"VALUE": "URI"})
+    component.add("status", STATUS[event.status])
+    component.add("transp", "TRANSPARENT")  # news of an event: it does not make the reader busy
+    component.add("categories", [article.category.name] + [tag.name for tag in article.tags],
+                  parameters=language)
+    for organisation in article.organisations:
+        parameters = {"ALTREP": organisation.website} if organisation.website else {}
+        component.add("contact", organisation.name(edition.lang), parameters=parameters)
+    return component
+
+
+def details(article, settings):
+    """The text that describes an event in calendars: the summary, the event's
+    own address if any, and the article's."""
+    parts = [plain(article.summary), article.event.url, absolute_url(settings, article.url)]
+    return "\n\n".join(part for part in parts if part)
+
+
+def placeable(articles):
+    """The articles whose event has a day, and so can be in a calendar file."""
+    return [article for article in articles if article.event and article.event.day_known]
+
+
+def calendar_file(articles, name, description, edition, settings, path):
+    """The bytes of a calendar of the given articles' events."""
+    calendar = new_calendar(name, description, edition, settings, path)
+    for article in placeable(articles):
+        calendar.add_component(event_component(article, edition, settings))
+    calendar.add_missing_timezones()
+    if not calendar.subcomponents:
+        # RFC 5545 wants at least one component: before the first dated event,
+        # the site's own time zone keeps a subscribed calendar valid.
+        calendar.add_component(icalendar.Timezone.from_tzid(settings["TIMEZONE"]))
+    return calendar.to_ical()
+
+
+def google_calendar_url(article, settings):
+    event = article.event
+    start, end = span(event)
+    query = {"action": "TEMPLATE", "text": plain(article.title),
+             "dates": f"{_compact(start)}/{_compact(end or start)}",
+             "details": details(article, settings),
+             "location": event.location or event.url}
+    if event.start.has_time:
+        query["ctz"] = event.timezone
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_url(article, settings):
+    event = article.event
+    start, end = span(event)
+    query = {"path": "/calendar/action/compose", "rru": "addevent",
+             "subject": plain(article.title), "startdt": start.isoformat(),
+             "enddt": (end or start).isoformat(), "body": details(article, settings),
+             "location": event.location or event.url}
+    if not event.start.has_time:
+        query["allday"] = "true"
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+def _compact(moment):
+    """Google's date form: 20251207, or 20251207T093000 (local time, with ctz)."""
+    if isinstance(moment, datetime.datetime):
+        return moment.strftime("%Y%m%dT%H%M%S")
+    return moment.strftime("%Y%m%d")
