@@ -133,24 +133,30 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 @task(help={"k": "only tests matching this pytest expression",
             "workers": "parallel test processes (default: auto)"})
 def test(c, k=None, workers="auto"):
-    """Run the whole test suite (installs the validator's Java runtime when missing)."""
-    _ensure_java(c)
+    """Run the whole test suite (installs Java and Chromium for the validators when missing)."""
+    _ensure_system_tools(c)
     options = f"-n {workers}" if workers != "0" else ""
     selection = f"-k '{k}'" if k else ""
     c.run(f"{sys.executable} -m pytest {options} {selection}", pty=False)
 
 
-def _ensure_java(c):
-    """The Nu HTML Checker needs Java. Install Debian's when missing and root."""
-    if shutil.which("java"):
+# Debian packages the tests drive: Java for the Nu HTML Checker, Chromium (with
+# fonts that have Arabic) for the browser tests. Never a browser download.
+SYSTEM_TOOLS = {"java": ["default-jre-headless"], "chromium": ["chromium", "fonts-noto-core"]}
+
+
+def _ensure_system_tools(c):
+    missing = [package for command, packages in SYSTEM_TOOLS.items()
+               if not shutil.which(command) for package in packages]
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing a Java runtime for the Nu HTML Checker (apt-get)...")
-        c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
-              "apt-get install -y -qq --no-install-recommends default-jre-headless")
+        print(f"Installing {', '.join(missing)} for the tests (apt-get)...")
+        c.run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+              f"--no-install-recommends {' '.join(missing)}")
     else:
-        print("No Java runtime: the HTML validation tests need one "
-              "(e.g. `sudo apt-get install default-jre-headless`).")
+        print(f"Missing {', '.join(missing)}: the tests that need them will be skipped "
+              f"(install with `sudo apt-get install {' '.join(missing)}`).")
 
 
 @task

@@ -105,3 +105,21 @@ def article(slug, lang, title, body="نص المقالة.", **fields):
 def visible_text(element):
     return " ".join(element.get_text().split())
 
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, one per test process."""
+    from browser import chromium
+
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def sample_server(sample_site):
+    """The sample site over HTTP on localhost (not file://)."""
+    from browser import serve
+
+    with serve(sample_site.output) as base_url:
+        yield base_url
