@@ -50,22 +50,31 @@ def build(c, content=None, output=OUTPUT, settings=SETTINGS):
 
 
 @task(help={"content": "content folder to check (default: content/)",
-            "settings": "settings file (default: pelicanconf.py)"})
-def check(c, content=None, settings=SETTINGS):
+            "settings": "settings file (default: pelicanconf.py)",
+            "fix_organisations": "add the organisations an article mentions to its Organisations"})
+def check(c, content=None, settings=SETTINGS, fix_organisations=False):
     """Check all content without building: one `path:line: problem (fix)` per problem."""
     from nashra.build import load_settings  # noqa: PLC0415
-    from nashra.check import check_content  # noqa: PLC0415
+    from nashra.check import check_sources, fix_organisations as fix  # noqa: PLC0415
     from nashra.settings import SettingsError, configure  # noqa: PLC0415
 
     try:
-        problems = check_content(configure(load_settings(settings, content=content)))
+        values = configure(load_settings(settings, content=content))
     except SettingsError as error:
         raise Exit(str(error), code=2) from None
+    problems, sources = check_sources(values, hints=True)
+    if fix_organisations:
+        hints = [problem for problem in problems if problem.warning]
+        for path in fix(hints, sources):
+            print(f"Added organisations to {path}")
+        problems, _ = check_sources(values, hints=True)
     for problem in problems:
         print(problem)
-    if problems:
-        raise Exit(f"{len(problems)} problem(s) found.", code=1)
-    print("The content is in order.")
+    errors = [problem for problem in problems if not problem.warning]
+    if errors:
+        raise Exit(f"{len(errors)} problem(s) found.", code=1)
+    warnings = len(problems) - len(errors)
+    print(f"The content is in order{f', with {warnings} warning(s)' if warnings else ''}.")
 
 
 @task(help={

@@ -163,10 +163,10 @@ def test_a_translation_is_checked_with_what_it_inherits(check, content_dir):
     ("ifla:\n  name:\n    ar: أ\n    en: A\n  parent: unesco\n",
      "5: ifla: parent 'unesco' is not in the registry (use the slug of an organisation listed in this file)"),
     ("ifla:\n  name:\n    ar: أ\n    en: A\n  webiste: https://a.org/\n",
-     "5: ifla: unknown field 'webiste' (the fields are: name, abbreviation, website, country, parent, aliases)"),
+     "5: ifla: unknown field 'webiste' (the fields are: name, abbreviation, website, country, parent, aliases, logo)"),
     ("ifla:\n  name: {ar: أ, en: A}\nifla:\n  name: {ar: ب, en: B}\n",
      "3: 'ifla' is given twice (keep one entry per key)"),
-    ("ifla:\n  name:\n  ar: أ\n", "3: ifla: unknown field 'ar' (the fields are: name, abbreviation, website, country, parent, aliases)"),
+    ("ifla:\n  name:\n  ar: أ\n", "3: ifla: unknown field 'ar' (the fields are: name, abbreviation, website, country, parent, aliases, logo)"),
 ])
 def test_registry_problems_name_the_line(check, content_dir, yaml, message):
     problems = check({"data/organisations.yaml": yaml})

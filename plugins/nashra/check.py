@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import events
 from .dates import parse_when
 from .data import load_registry
+from .organisations import Matcher
 from .problems import Problem, ValueProblem, shown_path
 from .settings import SLUG_RE, reserved_slugs
 
@@ -68,6 +69,7 @@ class Source:
     fields: dict = field(default_factory=dict)
     body_line: int = 0
     has_body: bool = False
+    lines: list = field(default_factory=list)
 
     def line(self, name):
         return self.fields[name].line if name in self.fields else 1
@@ -81,8 +83,15 @@ class Source:
         return None if entry is None else entry.text
 
 
-def check_content(settings):
-    """Check all articles, pages and registries; returns [Problem], sorted."""
+def check_content(settings, hints=False):
+    """Check all articles, pages and registries; returns [Problem], sorted. With
+    `hints`, also warn about organisations mentioned but not listed."""
+    problems, _ = check_sources(settings, hints)
+    return problems
+
+
+def check_sources(settings, hints=False):
+    """(problems, sources): the check, and the files as it read them."""
     registry, problems = load_registry(settings)
     sources = []
     for kind, key in ((ARTICLE, "ARTICLE_PATHS"), (PAGE, "PAGE_PATHS")):
@@ -93,7 +102,9 @@ def check_content(settings):
                 problems += check_source(source, settings, registry)
                 sources.append(source)
     problems += check_translations(sources)
-    return sorted(set(problems))
+    if hints:
+        problems += mention_hints(sources, registry)
+    return sorted(set(problems)), sources
 
 
 def content_files(settings, paths_key):
@@ -130,7 +141,7 @@ def read_source(path, kind):
 
 
 def parse_header(path, kind, lines):
-    source = Source(path, kind)
+    source = Source(path, kind, lines=lines)
     problems = []
     number, last = 0, None
     if lines and BEGIN_RE.match(lines[0]):
@@ -262,14 +273,19 @@ def _filename_problems(source):
     return []
 
 
-def check_translations(sources):
-    """Rules across files: unique slugs per language, and translations that agree."""
-    problems = []
+def translation_groups(sources):
+    """Files that are versions of one article (or page): same kind and slug."""
     groups = defaultdict(list)
     for source in sources:
         if source.value("slug") and source.value("lang"):
             groups[(source.kind, source.value("slug"))].append(source)
-    for group in groups.values():
+    return list(groups.values())
+
+
+def check_translations(sources):
+    """Rules across files: unique slugs per language, and translations that agree."""
+    problems = []
+    for group in translation_groups(sources):
         problems += _duplicate_problems(group)
         for first, second in _pairs(group):
             problems += _disagreements(first, second)
@@ -333,3 +349,72 @@ def _same(a, b):
     if isinstance(a, tuple) and isinstance(b, tuple):
         return set(a) == set(b)
     return a == b
+
+
+def mention_hints(sources, registry):
+    """Warnings for organisations an article names in its title, summary or text
+    but does not list (itself or through its translation) in Organisations."""
+    matcher = Matcher(registry.organisations)
+    hints = []
+    for group in translation_groups([s for s in sources if s.kind == ARTICLE]):
+        listed = set(next((s.value("organisations") for s in group
+                           if s.value("organisations") is not None), ()))
+        for source in group:
+            for organisation, name, line in _mentions(source, matcher):
+                if organisation.slug not in listed:
+                    label = organisation.abbreviation("en") or organisation.name("en")
+                    hints.append(Problem(
+                        source.path, line, f'mentions {label} ("{name}") but does not list it '
+                        "in Organisations",
+                        f"add '{organisation.slug}' to Organisations, or run "
+                        "`invoke check --fix-organisations`", warning=True))
+    return hints
+
+
+def _mentions(source, matcher):
+    """(organisation, name, line) of the first mention of each organisation."""
+    numbered = [(source.line(name), source.text(name)) for name in ("title", "summary")
+                if source.text(name)]
+    numbered += list(enumerate(source.lines[source.body_line - 1:], start=source.body_line))
+    first = {}
+    for number, text in numbered:
+        for organisation, name in matcher.find(text):
+            first.setdefault(organisation.slug, (organisation, name, number))
+    return list(first.values())
+
+
+def fix_organisations(hints, sources):
+    """Add each organisation a hint names to the article's Organisations: in every
+    version that lists its own, else in the file that mentions it. Returns the
+    paths changed."""
+    by_path = {source.path: source for source in sources}
+    additions = defaultdict(list)
+    for hint in hints:
+        source = by_path[hint.path]
+        slug = re.search(r"add '([a-z0-9-]+)'", hint.fix).group(1)
+        group = next(g for g in translation_groups(sources) if source in g)
+        declaring = [s for s in group if s.value("organisations") is not None] or [source]
+        for target in declaring:
+            if slug not in additions[target.path]:
+                additions[target.path].append(slug)
+    for path, slugs in additions.items():
+        _add_organisations(by_path[path], slugs)
+    return sorted(additions)
+
+
+def _add_organisations(source, slugs):
+    """Rewrite the header line (or add one), leaving every other byte as it was."""
+    with open(source.path, "rb") as stream:
+        raw = stream.read()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(newline)
+    current = list(source.value("organisations") or ())
+    line = f"Organisations: {', '.join(current + [s for s in slugs if s not in current])}"
+    if "organisations" in source.fields:
+        lines[source.line("organisations") - 1] = line
+    else:
+        lines.insert(source.body_line - 1, line)
+    with open(source.path, "wb") as stream:
+        stream.write((b"\xef\xbb\xbf" if bom else b"") + newline.join(lines).encode("utf-8"))

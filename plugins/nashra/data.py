@@ -16,10 +16,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
+from .organisations import is_arabic, matching_key
 from .problems import Problem, shown_path
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 WEB_ADDRESS_PATTERN = r"^https?://[^\s/]+\.[^\s]+$"
+LOGO_PATTERN = r"^[^/\s][^\s]*\.(svg|png|jpg|jpeg|webp)$"
 TEXT = {"type": "string", "pattern": r"\S"}
 COUNTRIES = sorted(code for code in Locale("en").territories if code.isalpha())
 
@@ -33,6 +35,7 @@ class Organisation:
     country: str = ""
     parent: str = ""
     aliases: tuple = ()
+    logo: str = ""
     line: int = 0
 
     def name(self, lang):
@@ -74,6 +77,8 @@ def load_registry(settings):
     tags = load("DATA_TAGS", names_schema(languages, required=False))
     orgs_path = shown_path(os.path.join(settings["PATH"], settings["DATA_ORGANISATIONS"]))
     problems += _parent_problems(organisations, orgs_path)
+    problems += _name_problems(organisations, orgs_path)
+    problems += _logo_problems(organisations, orgs_path, settings)
     registry = Registry(
         organisations={slug: _organisation(slug, entry) for slug, entry in organisations.items()},
         categories={slug: dict(names) for slug, names in categories.items()},
@@ -97,6 +102,7 @@ def organisations_schema(languages):
                 "country": {"enum": COUNTRIES},
                 "parent": {"type": "string", "pattern": SLUG_PATTERN},
                 "aliases": {"type": "array", "items": TEXT, "uniqueItems": True},
+                "logo": {"type": "string", "pattern": LOGO_PATTERN},
             },
         },
     }
@@ -131,6 +137,7 @@ def _organisation(slug, entry):
         country=entry.get("country", ""),
         parent=entry.get("parent", ""),
         aliases=tuple(entry.get("aliases", ())),
+        logo=entry.get("logo", ""),
         line=entry.lc.line + 1 if isinstance(entry, CommentedMap) else 0,
     )
 
@@ -191,6 +198,9 @@ def _explain(error, path):
                 "use lowercase Latin letters, digits and hyphens, like 'qnl' or 'saudi-arabia'")
     if kind == "pattern" and error.validator_value == WEB_ADDRESS_PATTERN:
         return f"{where}: '{error.instance}' is not a web address", "write it in full, from https://"
+    if kind == "pattern" and error.validator_value == LOGO_PATTERN:
+        return (f"{where}: '{error.instance}' is not an image path",
+                "give the path of an .svg, .png, .jpg or .webp file under the content folder")
     if kind == "pattern" and error.validator_value == SLUG_PATTERN:
         return f"{where}: '{error.instance}' is not a slug", "use the slug of another entry"
     if kind == "enum":
@@ -228,4 +238,49 @@ def _parent_problems(organisations, shown):
         elif parent == slug:
             problems.append(Problem(shown, entry.lc.key("parent")[0] + 1,
                                     f"{slug} is its own parent", "remove 'parent'"))
+    return problems
+
+
+def _names_with_lines(entry):
+    """(name, line) for each name, alias and Latin abbreviation of an entry: the
+    strings the mention matcher looks for."""
+    for field_name in ("name", "abbreviation"):
+        values = entry.get(field_name) or {}
+        for lang, name in values.items():
+            if field_name == "name" or not is_arabic(name):
+                yield name, values.lc.key(lang)[0] + 1
+    aliases = entry.get("aliases") or []
+    for index, alias in enumerate(aliases):
+        yield alias, aliases.lc.item(index)[0] + 1
+
+
+def _name_problems(organisations, shown):
+    """A name or alias may belong to one organisation only, or mentions would be
+    ambiguous."""
+    owners, problems = {}, []
+    for slug, entry in organisations.items():
+        for name, line in _names_with_lines(entry):
+            key = matching_key(name)
+            owner = owners.setdefault(key, (slug, line))
+            if owner[0] != slug:
+                problems.append(Problem(shown, line, f"{slug}: '{name}' also names {owner[0]} "
+                                        f"(line {owner[1]})",
+                                        "give each organisation its own names and aliases"))
+    return problems
+
+
+def _logo_problems(organisations, shown, settings):
+    problems = []
+    static = [path.rstrip("/") + "/" for path in settings["STATIC_PATHS"]]
+    for slug, entry in organisations.items():
+        logo = entry.get("logo")
+        if not logo:
+            continue
+        line = entry.lc.key("logo")[0] + 1
+        if not os.path.isfile(os.path.join(settings["PATH"], logo)):
+            problems.append(Problem(shown, line, f"{slug}: no logo file '{logo}'",
+                                    "give its path from the content folder"))
+        elif not any(logo.startswith(folder) for folder in static):
+            problems.append(Problem(shown, line, f"{slug}: the logo '{logo}' is not in a "
+                                    "static folder", f"put it under {', '.join(static)}"))
     return problems

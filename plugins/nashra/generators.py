@@ -15,7 +15,8 @@ from pelican.paginator import Paginator
 
 from . import ical, l10n
 from .agenda import Agenda, build_today, first_weekday
-from .jsonld import event_data, script_json
+from .jsonld import event_data, organisation_data, script_json
+from .organisations import Directory
 from .l10n import N_
 from .settings import save_as
 from .site import build_site, content_key, paginated_key
@@ -238,20 +239,56 @@ class EventsGenerator(NashraGenerator):
                 writer.write_calendar(article.event_links.ics, ical.calendar_file(
                     [article], ical.plain(article.title), ical.plain(article.summary), edition,
                     settings, article.event_links.ics))
-        for organisation, articles in self._events_by_organisation(events):
-            path = edition.url("EVENTS_ORGANISATION_CALENDAR", slug=organisation.slug)
-            org_name = organisation.name(edition.lang)
-            writer.write_calendar(path, ical.calendar_file(
-                articles, f"{edition.sitename} – {org_name}",
-                gettext(N_("Events of %(organisation)s")) % {"organisation": org_name},
-                edition, settings, path))
 
-    @staticmethod
-    def _events_by_organisation(articles):
-        """(organisation, its events) for each organisation named by an event that
-        has a day (only those can be in a calendar file)."""
-        found = {}
-        for article in ical.placeable(articles):
-            for organisation in article.organisations:
-                found.setdefault(organisation.slug, (organisation, []))[1].append(article)
-        return list(found.values())
+
+class OrganisationsGenerator(NashraGenerator):
+    """Each edition's directory of organisations, a page for each organisation
+    (its names, relations, events and articles), and its Atom feed and calendar."""
+
+    def generate_context(self):
+        for edition in self.site.editions.values():
+            agenda = edition.agenda
+            edition.directory = Directory(edition, self.site.registry,
+                                          lambda articles, a=agenda: Agenda(articles, a.today,
+                                                                            a.week_start))
+            self.site.register("organisations", edition.lang, edition.url("ORGANISATIONS_INDEX_URL"))
+            for entity in edition.directory.sorted():
+                self._describe(entity, edition)
+                paginator = self._paginator(entity)
+                for number in paginator.page_range:
+                    self.site.register(paginated_key(entity.key, number), edition.lang,
+                                       paginator.page(number).url)
+
+    def _describe(self, entity, edition):
+        entity.feed = edition.url("ORGANISATIONS_FEED_ATOM", slug=entity.slug)
+        # A calendar only where there is a dated event to put in it.
+        entity.calendar = (edition.url("EVENTS_ORGANISATION_CALENDAR", slug=entity.slug)
+                           if ical.placeable(entity.articles) else "")
+        entity.json_ld = script_json(organisation_data(entity, self.settings))
+
+    def _paginator(self, entity):
+        per_page = self.settings["PAGINATED_TEMPLATES"]["organisation"] or \
+            self.settings["DEFAULT_PAGINATION"]
+        return Paginator(save_as(entity.url), entity.url, entity.articles, self.settings, per_page)
+
+    def generate_output(self, writer):
+        for edition in self.site.editions.values():
+            directory = edition.directory
+            self.write_page(writer, "organisations", edition, "organisations",
+                            edition.url("ORGANISATIONS_INDEX_URL"), directory=directory)
+            for entity in directory.sorted():
+                self.write_page(writer, "organisation", edition, entity.key, entity.url,
+                                entity=entity, articles=entity.articles,
+                                paginated={"articles": entity.articles},
+                                template_name="organisation")
+                self._write_feed_and_calendar(writer, edition, entity)
+
+    def _write_feed_and_calendar(self, writer, edition, entity):
+        writer.write_feed(entity.articles, dict(self.context, edition=edition), entity.feed,
+                          entity.feed, feed_title=entity.name)
+        if entity.calendar:
+            description = edition.l10n.gettext(N_("Events of %(organisation)s")) % {
+                "organisation": entity.name}
+            writer.write_calendar(entity.calendar, ical.calendar_file(
+                entity.articles, f"{edition.sitename} – {entity.name}", description, edition,
+                self.settings, entity.calendar))

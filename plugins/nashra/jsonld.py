@@ -85,3 +85,33 @@ def _organisation(organisation, lang):
     if organisation.website:
         data["url"] = organisation.website
     return data
+
+
+def organisation_data(entity, settings):
+    """schema.org Organization for an organisation's page, in the page's language."""
+    organisation = entity.organisation
+    alternates = [name for _, name in entity.other_names]
+    alternates += [a for a in organisation.abbreviations.values()] + list(organisation.aliases)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": entity.name,
+        "alternateName": [a for a in dict.fromkeys(alternates) if a != entity.name],
+        "url": absolute_url(settings, entity.url),
+    }
+    if organisation.website:
+        data["sameAs"] = [organisation.website]
+    if organisation.country:
+        data["address"] = {"@type": "PostalAddress", "addressCountry": organisation.country}
+    if organisation.logo:
+        data["logo"] = absolute_url(settings, organisation.logo)
+    if entity.parent:
+        data["parentOrganization"] = _reference(entity.parent, settings)
+    if entity.children:
+        data["subOrganization"] = [_reference(child, settings) for child in entity.children]
+    return data
+
+
+def _reference(entity, settings):
+    return {"@type": "Organization", "name": entity.name,
+            "url": absolute_url(settings, entity.url)}

@@ -60,6 +60,10 @@ class Localiser:
     def ngettext(self, singular, plural, count):
         return self.translations.ngettext(singular, plural, count)
 
+    def country_name(self, code):
+        """The name of a country (ISO code) in this page's language."""
+        return self.locale.territories.get(code, code)
+
     def language_name(self, lang):
         """The name of `lang` in this page's language ("الإنجليزية", "Arabic")."""
         return self.locale.languages.get(lang, lang)

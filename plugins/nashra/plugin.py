@@ -8,6 +8,7 @@ from .generators import (
     EventsGenerator,
     FeedsGenerator,
     ListingsGenerator,
+    OrganisationsGenerator,
     SitemapGenerator,
 )
 from .problems import ContentProblems
@@ -20,9 +21,9 @@ def prepare(pelican):
     """Validate the settings, then check the content before anything is read, so
     that its `path:line` messages come first and nothing is half-built."""
     configure(pelican.settings)
-    problems = check_content(pelican.settings)
-    if problems:
-        raise ContentProblems(problems)
+    errors = [problem for problem in check_content(pelican.settings) if not problem.warning]
+    if errors:
+        raise ContentProblems(errors)
 
 
 def use_nashra_reader(readers):
@@ -33,8 +34,8 @@ def use_nashra_reader(readers):
 def nashra_generators(pelican):
     # get_generators, because these generators replace Pelican's output; the
     # order matters: the editions first, the sitemap last.
-    return (EditionsGenerator, ListingsGenerator, EventsGenerator, FeedsGenerator,
-            SitemapGenerator)
+    return (EditionsGenerator, ListingsGenerator, EventsGenerator, OrganisationsGenerator,
+            FeedsGenerator, SitemapGenerator)
 
 
 def nashra_writer(pelican):

@@ -18,9 +18,12 @@ class Problem:
     line: int
     what: str
     fix: str
+    # A warning helps editors (an organisation mentioned but not listed); it never
+    # stops a build.
+    warning: bool = False
 
     def __str__(self):
-        return f"{self.path}:{self.line}: {self.what} ({self.fix})"
+        return f"{self.path}:{self.line}: {'warning: ' if self.warning else ''}{self.what} ({self.fix})"
 
 
 class ValueProblem(ValueError):

@@ -6,7 +6,8 @@ Each feature has one prefix:
 - ``TYPOGRIFY_LANGUAGES``: which languages typogrify may touch;
 - ``DATA_*``: the YAML registries under the content folder;
 - ``FEEDS_*``: the Atom and RSS feeds of each language;
-- ``EVENTS_*``: the event pages and the iCalendar files.
+- ``EVENTS_*``: the event pages and the iCalendar files;
+- ``ORGANISATIONS_*``: the organisation pages and their feeds.
 
 Page addresses reuse Pelican's own ``*_URL`` settings. Nashra writes every page
 itself, once per language, at its URL (``x/`` is written to ``x/index.html``);
@@ -69,6 +70,10 @@ DEFAULTS = {
     "EVENTS_WEEK_START": None,
     # How often calendar apps should refresh a subscription (RFC 7986, ISO 8601).
     "EVENTS_REFRESH_INTERVAL": "P1D",
+    # Organisation pages, under each language's prefix.
+    "ORGANISATIONS_INDEX_URL": "organisations/",
+    "ORGANISATIONS_URL": "organisations/{slug}/",
+    "ORGANISATIONS_FEED_ATOM": "organisations/{slug}/feed.atom",
 }
 
 # Clean URLs that replace Pelican's defaults when the settings leave them as is.
@@ -84,7 +89,8 @@ URL_DEFAULTS = {
 # URL settings of the pages Nashra writes; each must be a clean URL ("x/").
 CONTENT_URL_SETTINGS = ("ARTICLE_URL", "PAGE_URL", "DRAFT_URL", "DRAFT_PAGE_URL")
 LISTING_URL_SETTINGS = ("CATEGORY_URL", "TAG_URL", "ARCHIVES_URL", "TAGS_URL", "EVENTS_URL",
-                        "EVENTS_YEAR_URL", "EVENTS_MONTH_URL")
+                        "EVENTS_YEAR_URL", "EVENTS_MONTH_URL", "ORGANISATIONS_INDEX_URL",
+                        "ORGANISATIONS_URL")
 CALENDAR_SETTINGS = ("EVENTS_CALENDAR", "EVENTS_EVENT_CALENDAR", "EVENTS_ORGANISATION_CALENDAR")
 WEEK_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -125,7 +131,7 @@ PAGINATION = {
         PaginationRule(1, "{url}", "{save_as}"),
         PaginationRule(2, "{url}page/{number}/", "{url}page/{number}/index.html"),
     ],
-    "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None},
+    "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None, "organisation": None},
 }
 
 DIGITS = ("western", "arabic-indic")
