@@ -150,8 +150,10 @@ def test(c, k=None, workers="auto"):
 
 
 # Debian packages the tests drive: Java for the Nu HTML Checker, Chromium (with
-# fonts that have Arabic) for the browser tests. Never a browser download.
-SYSTEM_TOOLS = {"java": ["default-jre-headless"], "chromium": ["chromium", "fonts-noto-core"]}
+# fonts that have Arabic) for the browser tests, rsync for publishing. Never a
+# browser download.
+SYSTEM_TOOLS = {"java": ["default-jre-headless"], "chromium": ["chromium", "fonts-noto-core"],
+                "rsync": ["rsync"]}
 
 
 def _ensure_system_tools(c):

@@ -18,6 +18,7 @@ from . import events
 from .dates import parse_when
 from .data import load_registry
 from .organisations import Matcher
+from .rawhtml import findings as raw_html_findings
 from .problems import Problem, ValueProblem, shown_path
 from .settings import SLUG_RE, reserved_slugs
 
@@ -38,6 +39,8 @@ REQUIRED = {
     ARTICLE: ("title", "date", "slug", "lang", "category"),
     PAGE: ("title", "slug", "lang"),
 }
+# A headline, not a paragraph.
+TITLE_MAX_LENGTH = 200
 # Only a formatted field may run over several lines.
 MULTILINE_FIELDS = ("summary",)
 # Fields a translation inherits from, and must agree with, the other language.
@@ -204,6 +207,9 @@ def check_source(source, settings, registry):
             except ValueProblem as error:
                 problem(name, error.what, error.fix)
     problems += _filename_problems(source)
+    body = source.lines[source.body_line - 1:]
+    for line, what, fix in raw_html_findings(body, source.body_line, settings["SAFE_RAW_HTML"]):
+        problems.append(Problem(source.path, line, what, fix))
     return problems
 
 
@@ -213,6 +219,9 @@ def _parse_value(name, text, settings, registry, kind):
         return parse_when(text)
     if name in events.FIELDS:
         return events.parse_field(name, text)
+    if name == "title" and len(text) > TITLE_MAX_LENGTH:
+        raise ValueProblem(f"the title has {len(text)} characters",
+                           f"shorten it to {TITLE_MAX_LENGTH} at most; the summary can say more")
     if name == "slug":
         if not SLUG_RE.match(text):
             raise ValueProblem(f"'{text}' is not a slug",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
 
+from jinja2 import select_autoescape
 from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.paginator import Paginator
@@ -33,8 +34,10 @@ class NashraGenerator(Generator):
         if shared is not None:
             self.env = shared
             return
-        # Metadata comes from editors: it must never reach a page unescaped.
-        self.env.autoescape = True
+        # Metadata comes from editors: it must never reach a page unescaped. Only
+        # plain-text templates (robots.txt, _headers), which hold settings and no
+        # content, are written as they are.
+        self.env.autoescape = select_autoescape(disabled_extensions=("txt",), default=True)
         l10n.install(self.env)
         self.env.filters["webcal"] = partial(ical.webcal_url, self.settings)
         self.context["nashra_jinja_env"] = self.env
@@ -149,15 +152,17 @@ class FeedsGenerator(Generator):
                                   feed_type=feed.type, feed_title=feed.title)
 
 
-class SitemapGenerator(NashraGenerator):
-    """sitemap.xml, listing every listed page with its language alternates, and
-    the robots.txt that points to it."""
+class SiteFilesGenerator(NashraGenerator):
+    """The files for crawlers and hosts: sitemap.xml (every listed page with its
+    language alternates), the robots.txt that points to it, and _headers (the
+    security headers, for hosts that read one)."""
 
     def generate_output(self, writer):
         site = self.site
         pages = sorted((page for page in site.pages if page.listed), key=lambda p: p.url)
-        for name in ("sitemap.xml", "robots.txt"):
-            writer.write_file(name, self.env.get_template(name), self.context, url=name,
+        for name, template in (("sitemap.xml", "sitemap.xml"), ("robots.txt", "robots.txt"),
+                               ("_headers", "_headers.txt")):
+            writer.write_file(name, self.env.get_template(template), self.context, url=name,
                               edition=site.default_edition, pages=pages)
 
 

@@ -9,7 +9,7 @@ from .generators import (
     FeedsGenerator,
     ListingsGenerator,
     OrganisationsGenerator,
-    SitemapGenerator,
+    SiteFilesGenerator,
 )
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
@@ -33,9 +33,9 @@ def use_nashra_reader(readers):
 
 def nashra_generators(pelican):
     # get_generators, because these generators replace Pelican's output; the
-    # order matters: the editions first, the sitemap last.
+    # order matters: the editions first, the files that list every page last.
     return (EditionsGenerator, ListingsGenerator, EventsGenerator, OrganisationsGenerator,
-            FeedsGenerator, SitemapGenerator)
+            FeedsGenerator, SiteFilesGenerator)
 
 
 def nashra_writer(pelican):

@@ -6,8 +6,9 @@
 - ``event-*`` fields and ``Organisations`` become typed values.
 - Title, summary and text get typography only in the languages that want it,
   and runs in the other script are isolated and labelled (see ``text``).
-- The title is escaped here, once, so that templates can print it as HTML
-  without trusting what an editor typed.
+- The body is sanitised (nh3); title and summary are plain text, escaped here,
+  once, so that templates can print them as HTML without trusting what an
+  editor typed.
 """
 
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from pelican.readers import MarkdownReader
 from . import events
 from .check import split_list
 from .dates import parse_when
-from .text import Typographer, isolate_other_script, plain_text_to_html
+from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
 
 
 class NashraMarkdownReader(MarkdownReader):
@@ -44,12 +45,8 @@ class NashraMarkdownReader(MarkdownReader):
     def read(self, source_path):
         content, metadata = super().read(source_path)
         lang = metadata.get("lang", self.settings["DEFAULT_LANG"])
-        content = self._treat(content, lang)
-        if "summary" in metadata:
-            metadata["summary"] = Markup(self._treat(metadata["summary"], lang))
-        if "title" in metadata:
-            metadata["title"] = Markup(self.typographer(plain_text_to_html(metadata["title"], lang), lang))
+        content = self.typographer(isolate_other_script(sanitise(content), lang), lang)
+        for name in ("title", "summary"):
+            if name in metadata:
+                metadata[name] = Markup(self.typographer(plain_text_to_html(metadata[name], lang), lang))
         return content, metadata
-
-    def _treat(self, html, lang):
-        return self.typographer(isolate_other_script(html, lang), lang)

@@ -7,7 +7,8 @@ Each feature has one prefix:
 - ``DATA_*``: the YAML registries under the content folder;
 - ``FEEDS_*``: the Atom and RSS feeds of each language;
 - ``EVENTS_*``: the event pages and the iCalendar files;
-- ``ORGANISATIONS_*``: the organisation pages and their feeds.
+- ``ORGANISATIONS_*``: the organisation pages and their feeds;
+- ``SAFE_*``: what HTML an article may carry, and the Content-Security-Policy.
 
 Page addresses reuse Pelican's own ``*_URL`` settings. Nashra writes every page
 itself, once per language, at its URL (``x/`` is written to ``x/index.html``);
@@ -74,6 +75,14 @@ DEFAULTS = {
     "ORGANISATIONS_INDEX_URL": "organisations/",
     "ORGANISATIONS_URL": "organisations/{slug}/",
     "ORGANISATIONS_FEED_ATOM": "organisations/{slug}/feed.atom",
+    # Raw HTML in an article's Markdown: "sanitise" (allowed, cleaned by nh3 to
+    # what articles need) or "refuse" (a content error). Scripts, frames, event
+    # handlers and javascript: links are refused either way.
+    "SAFE_RAW_HTML": "sanitise",
+    # The policy every page declares (and _headers sends, with frame-ancestors).
+    "SAFE_CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    ),
 }
 
 # Clean URLs that replace Pelican's defaults when the settings leave them as is.
@@ -125,16 +134,20 @@ CORE_OUTPUT_OFF = {
     "TRANSLATION_FEED_RSS": None,
 }
 
-# Pagination of listings: page 1 at the listing's URL, then ".../page/2/".
-PAGINATION = {
+# Pagination of listings (page 1 at the listing's URL, then ".../page/2/"), and
+# what else Nashra fixes in Pelican's settings.
+FIXED = {
     "PAGINATION_PATTERNS": [
         PaginationRule(1, "{url}", "{save_as}"),
         PaginationRule(2, "{url}page/{number}/", "{url}page/{number}/index.html"),
     ],
+    # Summaries are plain text, escaped like titles: only the body is HTML.
+    "FORMATTED_FIELDS": [],
     "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None, "organisation": None},
 }
 
 DIGITS = ("western", "arabic-indic")
+RAW_HTML_POLICIES = ("sanitise", "refuse")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AUTHORITY_RE = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,},\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -161,7 +174,7 @@ def configure(settings):
         # One rule for every language but the default: the same path under /<lang>/.
         settings[key.replace("_URL", "_LANG_URL")] = "{lang}/" + settings[key]
     settings.update(CORE_OUTPUT_OFF)
-    settings.update(PAGINATION)
+    settings.update(FIXED)
     return settings
 
 
@@ -193,6 +206,10 @@ def _problems(settings):
             "change it (feed readers identify entries by it)."
         )
     problems += _event_problems(settings)
+    if settings["SAFE_RAW_HTML"] not in RAW_HTML_POLICIES:
+        problems.append(f"SAFE_RAW_HTML is {settings['SAFE_RAW_HTML']!r}: use 'sanitise' or 'refuse'.")
+    if "unsafe-inline" in settings["SAFE_CONTENT_SECURITY_POLICY"]:
+        problems.append("SAFE_CONTENT_SECURITY_POLICY must not allow 'unsafe-inline'.")
     for key in ("DATA_ORGANISATIONS", "DATA_CATEGORIES", "DATA_TAGS"):
         if not os.path.isfile(os.path.join(settings["PATH"], settings[key])):
             problems.append(

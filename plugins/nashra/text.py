@@ -12,6 +12,7 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
+import nh3
 from markupsafe import Markup
 
 ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
@@ -128,3 +129,34 @@ class Typographer:
         from typogrify.filters import typogrify  # noqa: PLC0415
 
         return typogrify(html, self.ignore_tags, **self.omit)
+
+
+# What an article's HTML may contain: what Markdown and its extensions write
+# (tables, footnotes, highlighted code), figures, and language and direction on
+# any element. Everything else is removed; the text of an unknown element is kept.
+ALLOWED_TAGS = frozenset(
+    "a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl "
+    "dt em figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp "
+    "small span strong sub summary sup table tbody td tfoot th thead time tr u ul wbr".split())
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "dir", "title", "id", "class"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "ol": {"start", "reversed"},
+}
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+def sanitise(html):
+    """Article HTML reduced to what articles need; scripts and styles go with
+    their content, javascript: links lose their address."""
+    if not html:
+        return html
+    return nh3.clean(html, tags=set(ALLOWED_TAGS), clean_content_tags={"script", "style"},
+                     attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+                     url_schemes=set(ALLOWED_SCHEMES), link_rel=None, strip_comments=True)
