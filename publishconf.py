@@ -11,3 +11,8 @@ from pelicanconf import *  # noqa: E402, F403
 SITEURL = os.environ.get("NASHRA_SITEURL", "https://nashra.example")
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+
+# Where `invoke publish` deploys: an rsync destination (user@host:/path/), and
+# the domain GitHub Pages serves the site under (written to CNAME), if any.
+PUBLISH_RSYNC_TARGET = os.environ.get("NASHRA_RSYNC_TARGET", "")
+PUBLISH_GITHUB_CNAME = os.environ.get("NASHRA_GITHUB_CNAME", "")

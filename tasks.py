@@ -207,12 +207,35 @@ def lock(c):
           "--no-emit-find-links --output-file requirements.txt requirements.in")
 
 
-@task
-def publish(c):
-    """Build the site with publishconf.py (absolute URLs) into output/, ready to upload."""
+@task(help={
+    "to": "rsync (default) or github (the gh-pages branch, with ghp-import)",
+    "target": "rsync destination, e.g. user@host:/var/www/nashra/ "
+              "(default: PUBLISH_RSYNC_TARGET in publishconf.py)",
+    "push": "push the gh-pages branch to origin (default: yes)",
+})
+def publish(c, to="rsync", target=None, push=True):
+    """Build with publishconf.py, verify, and deploy only that verified tree."""
+    from nashra.build import load_settings  # noqa: PLC0415
+
+    settings = load_settings(PUBLISH_SETTINGS)
+    if to == "rsync":
+        target = target or settings.get("PUBLISH_RSYNC_TARGET")
+        if not target:
+            raise Exit("Say where to publish: --target user@host:/path/ or PUBLISH_RSYNC_TARGET.",
+                       code=2)
+    elif to != "github":
+        raise Exit(f"--to {to!r}: use rsync or github.", code=2)
     if _build(PUBLISH_SETTINGS) is None:
-        raise Exit(code=1)
-    print("Upload output/ to the web server, e.g.: rsync -avc --delete output/ host:/var/www/nashra/")
+        raise Exit("Nothing was published.", code=1)
+    if to == "rsync":
+        # --delay-updates: the server swaps the changed files in at the end.
+        c.run(f"rsync -rlptvzc --delete --delay-updates {OUTPUT}/ {target}")
+    else:
+        ghp_import = os.path.join(os.path.dirname(sys.executable), "ghp-import")
+        cname = settings.get("PUBLISH_GITHUB_CNAME")
+        c.run(f"{ghp_import} --no-jekyll --force --branch gh-pages "
+              f"{'--push ' if push else ''}{f'--cname {cname} ' if cname else ''}"
+              f"--message 'Publish the site' {OUTPUT}")
 
 
 @task

@@ -1,9 +1,9 @@
 """Building a site the safe way, for ``invoke build`` and the tests.
 
 The site is built into a fresh directory beside the output folder, and swapped
-into place only when the whole build succeeded: a failed build leaves the
-previous site exactly as it was. Any warning or error Pelican logs fails the
-build.
+into place only when the whole build succeeded, its verification included
+(see verify.py): a failed build leaves the previous site exactly as it was. Any
+warning or error Pelican logs fails the build.
 """
 
 import logging
@@ -19,6 +19,7 @@ from pelican.settings import read_settings
 
 from .problems import ContentProblems
 from .settings import SettingsError
+from .verify import OutputIncomplete
 
 
 class BuildFailed(Exception):
@@ -64,7 +65,7 @@ def _run_pelican(settings):
     init_logging(level=logging.WARNING, fatal="warnings")
     try:
         Pelican(settings).run()
-    except (ContentProblems, SettingsError) as error:
+    except (ContentProblems, SettingsError, OutputIncomplete) as error:
         raise BuildFailed(str(error)) from None
     except RuntimeError as error:
         # Pelican's fatal logger: the warning or error was printed just above.

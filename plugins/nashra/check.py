@@ -11,6 +11,7 @@ The check reads the metadata header itself (the same syntax as Python-Markdown's
 import difflib
 import os
 import re
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -210,6 +211,30 @@ def check_source(source, settings, registry):
     body = source.lines[source.body_line - 1:]
     for line, what, fix in raw_html_findings(body, source.body_line, settings["SAFE_RAW_HTML"]):
         problems.append(Problem(source.path, line, what, fix))
+    problems += _intrasite_link_problems(source, body, settings)
+    return problems
+
+
+INTRASITE_LINK = re.compile(r"\{(filename|static|attach)\}([^\s\)\"'>#?]+)")
+
+
+def _intrasite_link_problems(source, body, settings):
+    """{filename}, {static} and {attach} links must name a file in the content
+    folder (Pelican would otherwise only warn, and leave the link broken)."""
+    problems = []
+    content = os.path.abspath(settings["PATH"])
+    folder = os.path.dirname(os.path.abspath(source.path))
+    for index, line in enumerate(body):
+        for kind, target in INTRASITE_LINK.findall(line):
+            path = urllib.parse.unquote(target)
+            full = os.path.join(content, path.lstrip("/")) if path.startswith("/") else \
+                os.path.join(folder, path)
+            if not os.path.isfile(full):
+                problems.append(Problem(source.path, source.body_line + index,
+                                        f"{{{kind}}}{target} names no file",
+                                        "give the path of a file in the content folder, from "
+                                        "this file's folder or from the content folder with a "
+                                        "leading /"))
     return problems
 
 

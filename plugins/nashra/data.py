@@ -154,8 +154,9 @@ def _load_yaml(path, shown):
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         return None, [
-            Problem(shown, mark.line + 1 if mark else 1, f"YAML error: {error.problem}",
-                    "check the indentation and the ':' after each key")
+            Problem(shown, mark.line + 1 if mark else 1,
+                    f"this line does not fit the YAML around it ({error.problem})",
+                    "check its indentation against the lines above, and the ':' after each key")
         ]
     except UnicodeDecodeError:
         return None, [Problem(shown, 1, "not valid UTF-8", "save the file as UTF-8")]

@@ -188,7 +188,7 @@ def _parse_timezone(text):
 
 def _parse_choice(text, choices, name):
     if text not in choices:
-        raise ValueProblem(f"'{text}' is not a {name}", f"use one of: {', '.join(choices)}")
+        raise ValueProblem(f"'{text}' is not a valid {name}", f"use one of: {', '.join(choices)}")
     return text
 
 

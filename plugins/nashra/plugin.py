@@ -14,6 +14,7 @@ from .generators import (
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
 from .settings import configure
+from .verify import OutputIncomplete, verify_output
 from .writer import NashraWriter
 
 
@@ -24,6 +25,13 @@ def prepare(pelican):
     errors = [problem for problem in check_content(pelican.settings) if not problem.warning]
     if errors:
         raise ContentProblems(errors)
+
+
+def verify(pelican):
+    """After writing: stop the build if anything the content promises is missing."""
+    shortfalls = verify_output(pelican.settings, pelican.settings["OUTPUT_PATH"])
+    if shortfalls:
+        raise OutputIncomplete(shortfalls)
 
 
 def use_nashra_reader(readers):
@@ -47,3 +55,4 @@ def register():
     signals.readers_init.connect(use_nashra_reader)
     signals.get_generators.connect(nashra_generators)
     signals.get_writer.connect(nashra_writer)
+    signals.finalized.connect(verify)

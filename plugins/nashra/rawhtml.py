@@ -3,9 +3,10 @@ check can name the line.
 
 Code is not HTML: fenced code blocks, indented code blocks and `code spans` are
 blanked out first (keeping the line numbers), then the rest goes through an
-HTML parser. What would run script or load another site's page is always an
-error, so that the sanitiser never has to remove anything an editor meant to
-publish; under SAFE_RAW_HTML = "refuse", any raw HTML is.
+HTML parser. What would run script or load another site's page or image is
+always an error, so that the sanitiser (or the browser) never has to drop
+anything an editor meant to publish; under SAFE_RAW_HTML = "refuse", any raw
+HTML is.
 """
 
 import re
@@ -30,6 +31,13 @@ FORBIDDEN = {
     "select": "remove it",
 }
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
+REMOTE = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+MARKDOWN_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data):", re.IGNORECASE)
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)")
+REMOTE_IMAGE_FIX = "save it under content/images/ and write {static}/images/<file>"
+MARKDOWN_IMAGE_ALT = re.compile(r"!\[\s*\]\(")
+NO_ALT = "an image has no alternative text"
+NO_ALT_FIX = "describe it for readers who cannot see it, in ![...] or alt=\"...\""
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -76,21 +84,35 @@ class _Tags(HTMLParser):
 
 def findings(lines, first_line, policy):
     """(line, what, fix) for each unacceptable piece of raw HTML in `lines`,
-    numbered from `first_line`."""
+    numbered from `first_line`; and images from other sites, which the pages'
+    Content-Security-Policy would not load."""
+    text = blank_code(lines)
     parser = _Tags()
-    parser.feed("\n".join(blank_code(lines)))
+    parser.feed("\n".join(text))
     parser.close()
-    found = []
+    found = [(first_line + index, f"the image {match.group(1)} is on another site, which pages "
+              "do not load from", REMOTE_IMAGE_FIX)
+             for index, line in enumerate(text) for match in MARKDOWN_IMAGE.finditer(line)]
+    found += [(first_line + index, NO_ALT, NO_ALT_FIX)
+              for index, line in enumerate(text) for _ in MARKDOWN_IMAGE_ALT.finditer(line)]
+    found += [(first_line + index, f"a link points to a {match.group(1).lower()}: address",
+               "link to a web address (https://...) instead")
+              for index, line in enumerate(text) for match in MARKDOWN_SCRIPT_LINK.finditer(line)]
     for line, tag, attrs in parser.found:
         number = first_line + line - 1
         if tag in FORBIDDEN:
-            found.append((number, f"the text has a <{tag}> element, which is never published",
+            found.append((number, f"the text contains <{tag}>, which is never published",
                           FORBIDDEN[tag]))
             continue
+        if tag == "img" and not (dict(attrs).get("alt") or "").strip():
+            found.append((number, NO_ALT, NO_ALT_FIX))
         for name, value in attrs:
             if name.startswith("on"):
                 found.append((number, f"the <{tag}> element has an {name} attribute, which runs "
                               "script", "remove the attribute"))
+            elif tag == "img" and name == "src" and REMOTE.match(value or ""):
+                found.append((number, f"the image {value.strip()} is on another site, which pages "
+                              "do not load from", REMOTE_IMAGE_FIX))
             elif name in ("href", "src") and (value or "").strip().lower().startswith(DANGEROUS_SCHEMES):
                 found.append((number, f"the <{tag}> element points to a "
                               f"{value.strip().split(':')[0].lower()}: address",

@@ -1,0 +1,124 @@
+"""After writing: is everything the content promises in the output?
+
+The expectations come from the content files as the check reads them (slug,
+language, status, dates) and from the settings, not from the model the
+generators wrote from, so that an article lost anywhere between reading and
+writing is found: every article and page in its language, translations linked
+both ways, every feed and calendar. Any shortfall fails the build, by name.
+"""
+
+import os
+from html.parser import HTMLParser
+
+from .check import ARTICLE, check_sources, translation_groups
+from .data import load_registry
+from .settings import language_prefix, save_as
+
+
+class OutputIncomplete(Exception):
+    def __init__(self, shortfalls):
+        self.shortfalls = shortfalls
+        super().__init__("nashra: the built site lacks what the content promises:\n"
+                         + "\n".join(f"  - {shortfall}" for shortfall in shortfalls))
+
+
+def verify_output(settings, output):
+    """Every shortfall of the output at `output`; [] when the site is complete."""
+    _, sources = check_sources(settings)
+    shortfalls = []
+    pages = {}
+    for source in sources:
+        url = expected_url(settings, source)
+        page = _read_page(output, url, settings["SITEURL"])
+        pages[source.path] = (url, page)
+        if page is None:
+            shortfalls.append(f"{url} ({source.path}) was not written")
+        elif page.lang != source.value("lang"):
+            shortfalls.append(f"{url} ({source.path}) is in '{page.lang}', not "
+                              f"'{source.value('lang')}'")
+    shortfalls += _translation_shortfalls(sources, pages)
+    shortfalls += [f"{path} was not written" for path in expected_files(settings, sources)
+                   if not os.path.isfile(os.path.join(output, path))]
+    return shortfalls
+
+
+def expected_url(settings, source):
+    """The URL Pelican gives a file with this slug, language and status."""
+    kind = "ARTICLE" if source.kind == ARTICLE else "PAGE"
+    if source.value("status") == "draft":
+        kind = "DRAFT" if source.kind == ARTICLE else "DRAFT_PAGE"
+    lang = source.value("lang")
+    key = f"{kind}_URL" if lang == settings["DEFAULT_LANG"] else f"{kind}_LANG_URL"
+    date = source.value("date")
+    return settings[key].format(slug=source.value("slug"), lang=lang,
+                                date=date.moment if date else None,
+                                category=source.value("category") or "")
+
+
+def expected_files(settings, sources):
+    """Feeds and calendars each language's published content calls for."""
+    registry, _ = load_registry(settings)
+    languages = set(settings["I18N_LANGUAGES"])
+    published = [s for s in sources if s.kind == ARTICLE and s.value("status") in (None, "published")]
+    files = {"sitemap.xml"}
+    for lang in languages:
+        prefix = language_prefix(settings, lang)
+        files |= {prefix + settings[key] for key in ("FEEDS_ATOM", "FEEDS_RSS") if settings[key]}
+        files.add(prefix + settings["EVENTS_CALENDAR"])
+        files |= {prefix + settings["ORGANISATIONS_FEED_ATOM"].format(slug=slug)
+                  for slug in registry.organisations}
+        for source in (s for s in published if s.value("lang") == lang):
+            for key in ("FEEDS_CATEGORY_ATOM", "FEEDS_CATEGORY_RSS"):
+                if settings[key] and source.value("category"):
+                    files.add(prefix + settings[key].format(slug=source.value("category")))
+    for group in translation_groups(published):
+        event_fields = next((s for s in group if s.value("event-start")), None)
+        if event_fields and event_fields.value("event-start").precision != "month":
+            for source in group:
+                files.add(language_prefix(settings, source.value("lang"))
+                          + settings["EVENTS_EVENT_CALENDAR"].format(slug=source.value("slug")))
+    return sorted(files)
+
+
+def _translation_shortfalls(sources, pages):
+    shortfalls = []
+    for group in translation_groups(sources):
+        for source in group:
+            url, page = pages[source.path]
+            for other in group:
+                if other is source or other.value("status") != source.value("status") or page is None:
+                    continue
+                other_url = pages[other.path][0]
+                if page.alternates.get(other.value("lang")) != other_url:
+                    shortfalls.append(f"{url} does not link to its translation {other_url}")
+    return shortfalls
+
+
+class _Page(HTMLParser):
+    """Just what verification needs from a page: its language and the URLs of its
+    hreflang alternates, relative to the site."""
+
+    def __init__(self, siteurl):
+        super().__init__()
+        self.siteurl = siteurl
+        self.lang = None
+        self.alternates = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        elif tag == "link" and attributes.get("rel") == "alternate" and "hreflang" in attributes \
+                and "type" not in attributes:
+            href = attributes.get("href", "")
+            self.alternates[attributes["hreflang"]] = href.removeprefix(self.siteurl + "/")
+
+
+def _read_page(output, url, siteurl):
+    path = os.path.join(output, save_as(url))
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as stream:
+        page = _Page(siteurl)
+        page.feed(stream.read())
+    return page
