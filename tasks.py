@@ -212,8 +212,10 @@ def lock(c):
     "target": "rsync destination, e.g. user@host:/var/www/nashra/ "
               "(default: PUBLISH_RSYNC_TARGET in publishconf.py)",
     "push": "push the gh-pages branch to origin (default: yes)",
+    "content": "content folder to build (default: content/)",
+    "output": "where to build before deploying (default: output/)",
 })
-def publish(c, to="rsync", target=None, push=True):
+def publish(c, to="rsync", target=None, push=True, content=None, output=OUTPUT):
     """Build with publishconf.py, verify, and deploy only that verified tree."""
     from nashra.build import load_settings  # noqa: PLC0415
 
@@ -225,17 +227,17 @@ def publish(c, to="rsync", target=None, push=True):
                        code=2)
     elif to != "github":
         raise Exit(f"--to {to!r}: use rsync or github.", code=2)
-    if _build(PUBLISH_SETTINGS) is None:
+    if _build(PUBLISH_SETTINGS, content, output) is None:
         raise Exit("Nothing was published.", code=1)
     if to == "rsync":
         # --delay-updates: the server swaps the changed files in at the end.
-        c.run(f"rsync -rlptvzc --delete --delay-updates {OUTPUT}/ {target}")
+        c.run(f"rsync -rlptzc --delete --delay-updates {output}/ {target}")
     else:
         ghp_import = os.path.join(os.path.dirname(sys.executable), "ghp-import")
         cname = settings.get("PUBLISH_GITHUB_CNAME")
         c.run(f"{ghp_import} --no-jekyll --force --branch gh-pages "
               f"{'--push ' if push else ''}{f'--cname {cname} ' if cname else ''}"
-              f"--message 'Publish the site' {OUTPUT}")
+              f"--message 'Publish the site' {output}")
 
 
 @task

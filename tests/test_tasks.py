@@ -91,3 +91,48 @@ def test_serve_serves_clean_urls(sample_site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_publish_with_rsync_deploys_the_verified_tree(tmp_path):
+    from browser import require
+
+    require("rsync", "rsync")
+    target = tmp_path / "server"
+    target.mkdir()
+    (target / "stale.html").write_text("old", encoding="utf-8")
+    result = invoke("publish", "--target", f"{target}/", "--output", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup((target / "en" / "index.html").read_text(encoding="utf-8"), "html5lib")
+    assert page.find("link", rel="canonical")["href"] == "https://nashra.example/en/"
+    assert not (target / "stale.html").exists()  # the server holds exactly the new tree
+
+
+def test_a_failed_build_publishes_nothing(content_dir, tmp_path):
+    from browser import require
+
+    require("rsync", "rsync")
+    write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان", date="2025-02-30")})
+    target = tmp_path / "server"
+    target.mkdir()
+    (target / "index.html").write_text("the site as it was", encoding="utf-8")
+    result = invoke("publish", "--target", f"{target}/", "--content", str(content_dir),
+                    "--output", str(tmp_path / "site"))
+    assert result.returncode == 1 and "Nothing was published." in result.stderr
+    assert [p.name for p in target.iterdir()] == ["index.html"]
+    assert (target / "index.html").read_text(encoding="utf-8") == "the site as it was"
+
+
+def test_publish_to_github_pages_commits_the_tree_to_gh_pages(tmp_path):
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    git = ["git", "-C", str(repository)]
+    subprocess.run(git + ["init", "-q"], check=True)
+    for key, value in (("user.name", "Nashra tests"), ("user.email", "tests@nashra.example")):
+        subprocess.run(git + ["config", key, value], check=True)  # CI may have no identity
+    result = subprocess.run([sys.executable, "-m", "invoke", "-r", str(ROOT), "publish", "--to",
+                             "github", "--no-push", "--output", str(tmp_path / "site")],
+                            cwd=repository, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    files = subprocess.run(git + ["ls-tree", "-r", "--name-only", "gh-pages"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    assert ".nojekyll" in files and "index.html" in files and "en/feeds/all.atom.xml" in files
