@@ -142,8 +142,9 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 @task(help={"k": "only tests matching this pytest expression",
             "workers": "parallel test processes (default: auto)"})
 def test(c, k=None, workers="auto"):
-    """Run the whole test suite (installs Java and Chromium for the validators when missing)."""
+    """Run the whole test suite (installs Java, Chromium and the npm tools when missing)."""
     _ensure_system_tools(c)
+    _ensure_npm_tools(c)
     options = f"-n {workers}" if workers != "0" else ""
     selection = f"-k '{k}'" if k else ""
     c.run(f"{sys.executable} -m pytest {options} {selection}", pty=False)
@@ -153,7 +154,20 @@ def test(c, k=None, workers="auto"):
 # fonts that have Arabic) for the browser tests, rsync for publishing. Never a
 # browser download.
 SYSTEM_TOOLS = {"java": ["default-jre-headless"], "chromium": ["chromium", "fonts-noto-core"],
-                "rsync": ["rsync"]}
+                "rsync": ["rsync"], "npm": ["nodejs", "npm"]}
+
+
+def _ensure_npm_tools(c):
+    """axe-core and Lighthouse, pinned in package-lock.json; installed again only
+    when the lock file changes. --ignore-scripts: no package may fetch a browser."""
+    lock = os.path.join(HERE, "package-lock.json")
+    installed = os.path.join(HERE, "node_modules", ".package-lock.json")
+    if not shutil.which("npm"):
+        return  # the browser tests say what is missing
+    if os.path.exists(installed) and os.path.getmtime(installed) >= os.path.getmtime(lock):
+        return
+    print("Installing the pinned npm tools (npm ci)...")
+    c.run("npm ci --no-audit --no-fund --ignore-scripts", hide="out")
 
 
 def _ensure_system_tools(c):

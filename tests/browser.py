@@ -35,10 +35,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(directory):
-    """Serve a folder on a free localhost port; yields its base URL."""
+def serve(directory, port=0):
+    """Serve a folder on localhost (a free port unless one is given); yields its
+    base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

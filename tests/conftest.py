@@ -1,6 +1,7 @@
 """Fixtures: the real sample site built once per session, small sites built from
 files a test writes, and parsed views of what a build wrote."""
 
+import json
 import shutil
 import textwrap
 from functools import cached_property
@@ -123,3 +124,37 @@ def sample_server(sample_site):
 
     with serve(sample_site.output) as base_url:
         yield base_url
+
+
+REPORTS = ROOT / "test-artifacts"
+
+
+def pytest_configure(config):
+    """Start each run with empty report folders (in the controlling process only:
+    xdist workers write into them)."""
+    if not hasattr(config, "workerinput"):
+        for folder in ("axe", "lighthouse", "screenshots"):
+            shutil.rmtree(REPORTS / folder, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The accessibility and Lighthouse figures, in the test output."""
+    axe = sorted((REPORTS / "axe").glob("*.json"))
+    if axe:
+        terminalreporter.section("axe-core: violations left (none is serious or critical)")
+        remaining = {}
+        for report in axe:
+            for violation in json.loads(report.read_text(encoding="utf-8")):
+                remaining.setdefault((violation["impact"], violation["id"], violation["help"]),
+                                     []).append(report.stem)
+        terminalreporter.line(f"{len(axe)} pages audited; {len(remaining)} kinds of violation left")
+        for (impact, rule, why), pages in sorted(remaining.items()):
+            terminalreporter.line(f"  {impact:9} {rule}: {why} — on {len(pages)} pages, "
+                                  f"e.g. {', '.join(pages[:3])}")
+    lighthouse = sorted((REPORTS / "lighthouse").glob("*.scores.json"))
+    if lighthouse:
+        terminalreporter.section("Lighthouse scores")
+        for report in lighthouse:
+            scores = json.loads(report.read_text(encoding="utf-8"))
+            terminalreporter.line(f"  {report.name.removesuffix('.scores.json'):12} " + "  ".join(
+                f"{name} {round(score * 100)}" for name, score in scores.items()))
