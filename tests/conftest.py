@@ -135,6 +135,7 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):
         for folder in ("axe", "lighthouse", "screenshots"):
             shutil.rmtree(REPORTS / folder, ignore_errors=True)
+        (REPORTS / "search-first-query.json").unlink(missing_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -151,6 +152,12 @@ def pytest_terminal_summary(terminalreporter):
         for (impact, rule, why), pages in sorted(remaining.items()):
             terminalreporter.line(f"  {impact:9} {rule}: {why} — on {len(pages)} pages, "
                                   f"e.g. {', '.join(pages[:3])}")
+    search = REPORTS / "search-first-query.json"
+    if search.exists():
+        terminalreporter.section("Search")
+        figures = json.loads(search.read_text(encoding="utf-8"))
+        terminalreporter.line(f"  a first query downloads {figures['bytes']:,} bytes (scripts, "
+                              f"index, fragments; uncompressed) in {len(figures['files'])} files")
     lighthouse = sorted((REPORTS / "lighthouse").glob("*.scores.json"))
     if lighthouse:
         terminalreporter.section("Lighthouse scores")

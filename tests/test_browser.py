@@ -36,6 +36,7 @@ TEMPLATES = {
     "events-month": "events/2025/12/",
     "organisations": "organisations/",
     "organisation": "organisations/ifla/",
+    "search": "search/",
 }
 PAGES = [(template, lang, width) for template in TEMPLATES for lang in ("ar", "en")
          for width in (360, 1280)]
@@ -166,8 +167,9 @@ def check_focus_is_visible_on_every_link(page):
         links.forEach((a, index) => { a.dataset.linkIndex = index; });
         return links.length;
     }""")
+    stops = page.evaluate("document.querySelectorAll('a[href], input, select, textarea, button').length")
     focused, invisible = set(), []
-    for _ in range(links + 5):
+    for _ in range(stops + 5):
         page.keyboard.press("Tab")
         state = page.evaluate("""() => {
             const a = document.activeElement;

@@ -18,6 +18,7 @@ from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
 from .problems import ContentProblems
+from .search import SearchIndexFailed
 from .settings import SettingsError
 from .verify import OutputIncomplete
 
@@ -65,7 +66,7 @@ def _run_pelican(settings):
     init_logging(level=logging.WARNING, fatal="warnings")
     try:
         Pelican(settings).run()
-    except (ContentProblems, SettingsError, OutputIncomplete) as error:
+    except (ContentProblems, SettingsError, OutputIncomplete, SearchIndexFailed) as error:
         raise BuildFailed(str(error)) from None
     except RuntimeError as error:
         # Pelican's fatal logger: the warning or error was printed just above.

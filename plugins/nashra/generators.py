@@ -6,7 +6,6 @@ what they read (``generate_context``) and write each edition's pages
 """
 
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import groupby
 
 from jinja2 import select_autoescape
@@ -39,7 +38,6 @@ class NashraGenerator(Generator):
         # content, are written as they are.
         self.env.autoescape = select_autoescape(disabled_extensions=("txt",), default=True)
         l10n.install(self.env)
-        self.env.filters["webcal"] = partial(ical.webcal_url, self.settings)
         self.context["nashra_jinja_env"] = self.env
 
     @property
@@ -297,3 +295,16 @@ class OrganisationsGenerator(NashraGenerator):
             writer.write_calendar(entity.calendar, ical.calendar_file(
                 entity.articles, f"{edition.sitename} – {entity.name}", description, edition,
                 self.settings, entity.calendar))
+
+
+class SearchGenerator(NashraGenerator):
+    """Each edition's search page. The index it searches is written after the
+    site, by Pagefind (see search.py)."""
+
+    def generate_context(self):
+        for edition in self.site.editions.values():
+            self.site.register("search", edition.lang, edition.url("SEARCH_URL"), listed=False)
+
+    def generate_output(self, writer):
+        for edition in self.site.editions.values():
+            self.write_page(writer, "search", edition, "search", edition.url("SEARCH_URL"))

@@ -49,6 +49,11 @@ class Localiser:
         self.hijri = lang == ARABIC and settings["I18N_HIJRI"]
 
     @property
+    def numbering_system(self):
+        """CLDR's name of the digits this page prints: "latn" or "arab"."""
+        return self._numbering
+
+    @property
     def direction(self):
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
@@ -173,20 +178,11 @@ def load_translations(catalog_dir, lang):
 
 
 def install(env):
-    """Give a Jinja environment the i18n callables and the localising filters.
-
-    Each looks up the Localiser of the page being rendered, so pages in both
-    languages share templates, compiled once.
-    """
+    """Give a Jinja environment the i18n callables. They, and the FILTERS below,
+    look up the Localiser of the page being rendered, so pages in both languages
+    share templates, compiled once."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    env.filters.update(
-        number=_number,
-        localdate=_localdate,
-        hijridate=_hijridate,
-        daterange=_daterange,
-        digits=_digits,
-    )
 
 
 def localiser_of(context):
@@ -229,3 +225,14 @@ def _daterange(context, start, end=None):
 @pass_context
 def _digits(context, text):
     return localiser_of(context).digits(str(text))
+
+
+# Registered through Pelican's JINJA_FILTERS, so that every generator's
+# environment knows them (Pelican's own generators compile templates too).
+FILTERS = {
+    "number": _number,
+    "localdate": _localdate,
+    "hijridate": _hijridate,
+    "daterange": _daterange,
+    "digits": _digits,
+}

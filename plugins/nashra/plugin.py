@@ -9,10 +9,12 @@ from .generators import (
     FeedsGenerator,
     ListingsGenerator,
     OrganisationsGenerator,
+    SearchGenerator,
     SiteFilesGenerator,
 )
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
+from .search import index_site
 from .settings import configure
 from .verify import OutputIncomplete, verify_output
 from .writer import NashraWriter
@@ -27,8 +29,11 @@ def prepare(pelican):
         raise ContentProblems(errors)
 
 
-def verify(pelican):
-    """After writing: stop the build if anything the content promises is missing."""
+def finish(pelican):
+    """After writing: index the site for search, then stop the build if anything
+    the content promises is missing (the index included)."""
+    if pelican.settings["SEARCH_INDEX"]:
+        index_site(pelican.settings["OUTPUT_PATH"])
     shortfalls = verify_output(pelican.settings, pelican.settings["OUTPUT_PATH"])
     if shortfalls:
         raise OutputIncomplete(shortfalls)
@@ -43,7 +48,7 @@ def nashra_generators(pelican):
     # get_generators, because these generators replace Pelican's output; the
     # order matters: the editions first, the files that list every page last.
     return (EditionsGenerator, ListingsGenerator, EventsGenerator, OrganisationsGenerator,
-            FeedsGenerator, SiteFilesGenerator)
+            SearchGenerator, FeedsGenerator, SiteFilesGenerator)
 
 
 def nashra_writer(pelican):
@@ -55,4 +60,4 @@ def register():
     signals.readers_init.connect(use_nashra_reader)
     signals.get_generators.connect(nashra_generators)
     signals.get_writer.connect(nashra_writer)
-    signals.finalized.connect(verify)
+    signals.finalized.connect(finish)

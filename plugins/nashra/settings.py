@@ -8,7 +8,8 @@ Each feature has one prefix:
 - ``FEEDS_*``: the Atom and RSS feeds of each language;
 - ``EVENTS_*``: the event pages and the iCalendar files;
 - ``ORGANISATIONS_*``: the organisation pages and their feeds;
-- ``SAFE_*``: what HTML an article may carry, and the Content-Security-Policy.
+- ``SAFE_*``: what HTML an article may carry, and the Content-Security-Policy;
+- ``SEARCH_*``: the search pages and their Pagefind index.
 
 Page addresses reuse Pelican's own ``*_URL`` settings. Nashra writes every page
 itself, once per language, at its URL (``x/`` is written to ``x/index.html``);
@@ -17,12 +18,16 @@ output off and derives the ``*_LANG_URL`` settings from the ``*_URL`` ones.
 """
 
 import datetime
+import functools
 import os
 import re
 
 from babel import Locale, UnknownLocaleError
 from pelican.paginator import PaginationRule
 from pelican.settings import DEFAULT_CONFIG
+
+from .ical import webcal_url
+from .l10n import FILTERS
 
 PLUGIN = "nashra"
 
@@ -80,9 +85,16 @@ DEFAULTS = {
     # handlers and javascript: links are refused either way.
     "SAFE_RAW_HTML": "sanitise",
     # The policy every page declares (and _headers sends, with frame-ancestors).
+    # 'wasm-unsafe-eval' lets the search page compile Pagefind's WebAssembly; it
+    # allows no JavaScript eval, and no inline script.
     "SAFE_CONTENT_SECURITY_POLICY": (
-        "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'"
     ),
+    # Search: a page per language, and a Pagefind index of every article, built
+    # after the site is written and verified.
+    "SEARCH_INDEX": True,
+    "SEARCH_URL": "search/",
 }
 
 # Clean URLs that replace Pelican's defaults when the settings leave them as is.
@@ -99,7 +111,7 @@ URL_DEFAULTS = {
 CONTENT_URL_SETTINGS = ("ARTICLE_URL", "PAGE_URL", "DRAFT_URL", "DRAFT_PAGE_URL")
 LISTING_URL_SETTINGS = ("CATEGORY_URL", "TAG_URL", "ARCHIVES_URL", "TAGS_URL", "EVENTS_URL",
                         "EVENTS_YEAR_URL", "EVENTS_MONTH_URL", "ORGANISATIONS_INDEX_URL",
-                        "ORGANISATIONS_URL")
+                        "ORGANISATIONS_URL", "SEARCH_URL")
 CALENDAR_SETTINGS = ("EVENTS_CALENDAR", "EVENTS_EVENT_CALENDAR", "EVENTS_ORGANISATION_CALENDAR")
 WEEK_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -175,6 +187,7 @@ def configure(settings):
         settings[key.replace("_URL", "_LANG_URL")] = "{lang}/" + settings[key]
     settings.update(CORE_OUTPUT_OFF)
     settings.update(FIXED)
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **template_filters(settings)}
     return settings
 
 
@@ -289,6 +302,11 @@ def _url_problems(settings):
     return problems
 
 
+def template_filters(settings):
+    """Nashra's Jinja filters: the localising ones, and webcal (which needs SITEURL)."""
+    return {**FILTERS, "webcal": functools.partial(webcal_url, settings)}
+
+
 def language_prefix(settings, lang):
     """The path every page of `lang` lives under: '' for DEFAULT_LANG, else 'xx/'."""
     return "" if lang == settings["DEFAULT_LANG"] else f"{lang}/"
@@ -304,5 +322,5 @@ def reserved_slugs(settings):
     urls = [settings[key] for key in LISTING_URL_SETTINGS + CONTENT_URL_SETTINGS]
     urls += [settings[key] for key in ("FEEDS_ATOM", "FEEDS_RSS") + CALENDAR_SETTINGS if settings[key]]
     firsts = {url.split("/", 1)[0] for url in urls}
-    firsts |= set(settings["I18N_LANGUAGES"]) | {"page", "theme", "sitemap.xml"}
+    firsts |= set(settings["I18N_LANGUAGES"]) | {"page", "theme", "sitemap.xml", "pagefind"}
     return {segment for segment in firsts if "{" not in segment}

@@ -61,10 +61,13 @@ def expected_files(settings, sources):
     languages = set(settings["I18N_LANGUAGES"])
     published = [s for s in sources if s.kind == ARTICLE and s.value("status") in (None, "published")]
     files = {"sitemap.xml"}
+    if settings["SEARCH_INDEX"]:
+        files.add("pagefind/pagefind.js")
     for lang in languages:
         prefix = language_prefix(settings, lang)
         files |= {prefix + settings[key] for key in ("FEEDS_ATOM", "FEEDS_RSS") if settings[key]}
         files.add(prefix + settings["EVENTS_CALENDAR"])
+        files.add(prefix + save_as(settings["SEARCH_URL"]))
         files |= {prefix + settings["ORGANISATIONS_FEED_ATOM"].format(slug=slug)
                   for slug in registry.organisations}
         for source in (s for s in published if s.value("lang") == lang):
