@@ -55,8 +55,10 @@ DEFAULT_PAGINATION = 10
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
-# Feeds carry each article in full (Pelican's RSS default is the summary).
+# Feeds carry each article in full (Pelican's RSS default is the summary), the
+# latest 20: what feed readers fetch, at a size that does not grow with the archive.
 RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 20
 
 # Feed entry ids are tag: URIs under this authority: set once, never change.
 FEEDS_ID_AUTHORITY = "nashra.example,2025"

@@ -24,11 +24,11 @@ CATALOGS = os.path.join(THEME, "translations")
 PLUGIN = os.path.join(HERE, "plugins", "nashra")
 
 
-def _build(settings=SETTINGS, content=None, output=OUTPUT):
+def _build(settings=SETTINGS, content=None, output=OUTPUT, overrides=None):
     from nashra.build import BuildFailed, build  # noqa: PLC0415
 
     try:
-        report = build(settings, content=content, output=output)
+        report = build(settings, content=content, output=output, overrides=overrides)
     except BuildFailed as failure:
         print(failure, file=sys.stderr)
         print("The build failed; the previous output was left as it was.", file=sys.stderr)
@@ -42,10 +42,17 @@ def _build(settings=SETTINGS, content=None, output=OUTPUT):
     "content": "content folder to build (default: content/)",
     "output": "where to write the site (default: output/)",
     "settings": "settings file (default: pelicanconf.py)",
+    "no_cache": "build cold: use no cache and leave none",
+    "no_search": "skip the search index (a quicker preview)",
 })
-def build(c, content=None, output=OUTPUT, settings=SETTINGS):
+def build(c, content=None, output=OUTPUT, settings=SETTINGS, no_cache=False, no_search=False):
     """Check the content and build the site; the output changes only if all succeeds."""
-    if _build(settings, content, output) is None:
+    overrides = {}
+    if no_cache:
+        overrides["BUILD_CACHE"] = False
+    if no_search:
+        overrides["SEARCH_INDEX"] = False
+    if _build(settings, content, output, overrides) is None:
         raise Exit(code=1)
 
 
@@ -212,6 +219,21 @@ def translations(c):
 def _translated(message):
     strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
     return all(strings)
+
+
+@task(help={"pairs": "article pairs in the synthetic corpus (default: 1000)",
+            "runs": "timed runs of each build (default: 3)",
+            "workdir": "where the corpus and the outputs go (default: bench-results/)"})
+def bench(c, pairs=1000, runs=3, workdir=None):
+    """Time Nashra against plain Pelican on a synthetic bilingual archive; print and save the figures."""
+    from nashra import benchmark  # noqa: PLC0415
+
+    workdir = workdir or os.path.join(HERE, "bench-results")
+    result = benchmark.run(HERE, int(pairs), int(runs), workdir)
+    print(benchmark.report(result))
+    path = os.path.join(workdir, f"bench-{pairs}.json")
+    benchmark.write_json(result, path)
+    print(f"Figures written to {os.path.relpath(path)}")
 
 
 @task

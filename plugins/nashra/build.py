@@ -40,7 +40,12 @@ def load_settings(settings_file, content=None, output=None, overrides=None):
         override["PATH"] = os.path.abspath(content)
     if output:
         override["OUTPUT_PATH"] = os.path.abspath(output)
-    return read_settings(settings_file, override=override)
+    settings = read_settings(settings_file, override=override)
+    # A relative CACHE_PATH is taken beside the output folder, not in whatever
+    # directory the build was started from: each site keeps its own cache.
+    parent = os.path.dirname(os.path.abspath(settings["OUTPUT_PATH"]))
+    settings["CACHE_PATH"] = os.path.join(parent, settings["CACHE_PATH"])
+    return settings
 
 
 def build(settings_file, content=None, output=None, overrides=None):

@@ -8,7 +8,8 @@ what they read (``generate_context``) and write each edition's pages
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from jinja2 import select_autoescape
+from jinja2 import pass_context, select_autoescape
+from markupsafe import Markup
 from pelican.contents import Article
 from pelican.generators import Generator
 from pelican.paginator import Paginator
@@ -20,6 +21,19 @@ from .organisations import Directory
 from .l10n import N_
 from .settings import save_as
 from .site import build_site, content_key, paginated_key
+
+
+@pass_context
+def fragment(context, name, item):
+    """The HTML of fragments/<name>.html for `item` (an article in a listing),
+    rendered once per build: an article shows in half a dozen listings, and
+    rendering its summary is most of what a listing page costs."""
+    cache = context["site"].fragments
+    key = (name, id(item))
+    if key not in cache:
+        template = context.environment.get_template(f"fragments/{name}.html")
+        cache[key] = Markup(template.render(dict(context.get_all(), item=item)))
+    return cache[key]
 
 
 class NashraGenerator(Generator):
@@ -38,6 +52,7 @@ class NashraGenerator(Generator):
         # content, are written as they are.
         self.env.autoescape = select_autoescape(disabled_extensions=("txt",), default=True)
         l10n.install(self.env)
+        self.env.globals["fragment"] = fragment
         self.context["nashra_jinja_env"] = self.env
 
     @property
@@ -235,13 +250,13 @@ class EventsGenerator(NashraGenerator):
         events = edition.agenda.events
         path = edition.url("EVENTS_CALENDAR")
         name = f"{edition.sitename} – {gettext(N_('Events'))}"
-        writer.write_calendar(path, ical.calendar_file(events, name, edition.subtitle, edition,
-                                                       settings, path))
+        calendars = self.site.calendars
+        writer.write_calendar(path, calendars.file(events, name, edition.subtitle, edition, path))
         for article in events:
             if article.event_links:
-                writer.write_calendar(article.event_links.ics, ical.calendar_file(
+                writer.write_calendar(article.event_links.ics, calendars.file(
                     [article], ical.plain(article.title), ical.plain(article.summary), edition,
-                    settings, article.event_links.ics))
+                    article.event_links.ics))
 
 
 class OrganisationsGenerator(NashraGenerator):
@@ -292,9 +307,9 @@ class OrganisationsGenerator(NashraGenerator):
         if entity.calendar:
             description = edition.l10n.gettext(N_("Events of %(organisation)s")) % {
                 "organisation": entity.name}
-            writer.write_calendar(entity.calendar, ical.calendar_file(
+            writer.write_calendar(entity.calendar, self.site.calendars.file(
                 entity.articles, f"{edition.sitename} – {entity.name}", description, edition,
-                self.settings, entity.calendar))
+                entity.calendar))
 
 
 class SearchGenerator(NashraGenerator):

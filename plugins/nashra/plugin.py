@@ -2,7 +2,8 @@
 
 from pelican import signals
 
-from .check import check_content
+from .check import check_content, content_files
+from .convert import convert_files
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -13,7 +14,7 @@ from .generators import (
     SiteFilesGenerator,
 )
 from .problems import ContentProblems
-from .reader import NashraMarkdownReader
+from .reader import CONVERSIONS, NashraMarkdownReader
 from .search import index_site
 from .settings import configure
 from .verify import OutputIncomplete, verify_output
@@ -22,11 +23,14 @@ from .writer import NashraWriter
 
 def prepare(pelican):
     """Validate the settings, then check the content before anything is read, so
-    that its `path:line` messages come first and nothing is half-built."""
-    configure(pelican.settings)
-    errors = [problem for problem in check_content(pelican.settings) if not problem.warning]
+    that its `path:line` messages come first and nothing is half-built; then
+    convert every file, in parallel, for the readers to look up."""
+    settings = configure(pelican.settings)
+    errors = [problem for problem in check_content(settings) if not problem.warning]
     if errors:
         raise ContentProblems(errors)
+    paths = content_files(settings, "ARTICLE_PATHS") + content_files(settings, "PAGE_PATHS")
+    settings[CONVERSIONS] = convert_files(settings, paths, use_cache=settings["BUILD_CACHE"])
 
 
 def finish(pelican):
@@ -37,6 +41,15 @@ def finish(pelican):
     shortfalls = verify_output(pelican.settings, pelican.settings["OUTPUT_PATH"])
     if shortfalls:
         raise OutputIncomplete(shortfalls)
+
+
+def drop_pelican_taxonomy(generator):
+    """Nashra writes category and tag pages per language. Pelican's own were
+    built from the default language only, are never written, and would cost
+    time: its generate_tags filters every article list for every tag."""
+    generator.tags.clear()
+    generator.categories = []
+    generator.authors = []
 
 
 def use_nashra_reader(readers):
@@ -60,4 +73,5 @@ def register():
     signals.readers_init.connect(use_nashra_reader)
     signals.get_generators.connect(nashra_generators)
     signals.get_writer.connect(nashra_writer)
+    signals.article_generator_finalized.connect(drop_pelican_taxonomy)
     signals.finalized.connect(finish)

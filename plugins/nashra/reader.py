@@ -1,29 +1,34 @@
 """Pelican's Markdown reader, taught Nashra's content model.
 
+- The costly part, converting the text (Markdown, sanitising, script isolation,
+  typography), was done for every file before Pelican started reading, in
+  parallel and through a cache (see convert.py); the reader looks a file up by
+  its content, and converts it on the spot only if it is not there.
 - ``Date`` may name only a month (``2024-01``): the article sorts by the first
   day of that month and is shown as the month, never as an invented day
   (Pelican's own parser would fill in today's day).
 - ``event-*`` fields and ``Organisations`` become typed values.
-- Title, summary and text get typography only in the languages that want it,
-  and runs in the other script are isolated and labelled (see ``text``).
-- The body is sanitised (nh3); title and summary are plain text, escaped here,
-  once, so that templates can print them as HTML without trusting what an
-  editor typed.
+- Title and summary are plain text, escaped and typeset once, in conversion.
 """
 
 from markupsafe import Markup
-from pelican.readers import MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from . import events
 from .check import split_list
+from .convert import Converter, digest
 from .dates import parse_when
-from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
+
+# The key under which the build keeps this run's conversions in the settings
+# (the one object both the check, before reading, and the readers can reach).
+CONVERSIONS = "_nashra_conversions"
 
 
 class NashraMarkdownReader(MarkdownReader):
     def __init__(self, settings):
         super().__init__(settings)
-        self.typographer = Typographer(settings)
+        self._conversions = settings.get(CONVERSIONS, {})
+        self._converter = None
 
     def process_metadata(self, name, value):
         if name in ("date", "modified"):
@@ -34,19 +39,33 @@ class NashraMarkdownReader(MarkdownReader):
             return tuple(split_list(value))
         return super().process_metadata(name, value)
 
-    def _parse_metadata(self, meta):
-        # A field left empty (as in `invoke new`'s scaffold) counts as absent.
-        meta = {name: lines for name, lines in meta.items() if "".join(lines).strip()}
-        metadata = super()._parse_metadata(meta)
-        if "date" in meta:
+    def read(self, source_path):
+        with open(source_path, "rb") as stream:
+            data = stream.read()
+        converted = self._conversions.get(digest(data)) or self._convert(data)
+        metadata = self._metadata(converted.meta)
+        for name in ("title", "summary"):
+            if getattr(converted, name):
+                metadata[name] = Markup(getattr(converted, name))
+        return converted.content, metadata
+
+    def _convert(self, data):
+        if self._converter is None:
+            self._converter = Converter(self.settings)
+        return self._converter.convert(data)
+
+    def _metadata(self, meta):
+        """Pelican's handling of Markdown metadata (none of Nashra's fields is
+        formatted), plus the precision of the date."""
+        metadata = {}
+        for name, lines in meta.items():
+            name = name.lower()
+            if not "".join(lines).strip():
+                continue  # a field left empty counts as absent
+            if len(lines) > 1 and DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                metadata[name] = self.process_metadata(name, lines)
+            else:
+                metadata[name] = self.process_metadata(name, lines[0])
+        if "date" in metadata:
             metadata["date_precision"] = parse_when(meta["date"][0]).precision
         return metadata
-
-    def read(self, source_path):
-        content, metadata = super().read(source_path)
-        lang = metadata.get("lang", self.settings["DEFAULT_LANG"])
-        content = self.typographer(isolate_other_script(sanitise(content), lang), lang)
-        for name in ("title", "summary"):
-            if name in metadata:
-                metadata[name] = Markup(self.typographer(plain_text_to_html(metadata[name], lang), lang))
-        return content, metadata

@@ -95,6 +95,9 @@ DEFAULTS = {
     # after the site is written and verified.
     "SEARCH_INDEX": True,
     "SEARCH_URL": "search/",
+    # Keep converted articles and written pages in CACHE_PATH, so that a rebuild
+    # only redoes what changed (`invoke build --no-cache` turns it off).
+    "BUILD_CACHE": True,
 }
 
 # Clean URLs that replace Pelican's defaults when the settings leave them as is.

@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from . import events
 from .data import load_registry
+from .ical import Calendars
 from .dates import DAY
 from .l10n import Localiser, load_translations
 from .settings import language_prefix
@@ -154,6 +155,8 @@ class Site:
         self.settings = settings
         self.registry = registry
         self.editions = editions
+        self.calendars = Calendars(settings)
+        self.fragments = {}  # rendered once, shown in many listings (generators.fragment)
         self._pages = {}
         self._by_key = defaultdict(dict)
 
@@ -211,6 +214,9 @@ def build_site(settings, context):
     site = Site(settings, registry, editions)
     articles = _with_translations(context, ARTICLE_STATUSES)
     pages = _with_translations(context, PAGE_STATUSES)
+    for content in articles + pages:
+        # Pelican recomputes a URL from its pattern at every access; it is final now.
+        content.override_url = content.url
     for group in _translation_groups(articles + pages):
         _inherit_shared_fields(group)
     for content in articles:

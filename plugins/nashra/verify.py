@@ -106,6 +106,10 @@ class _Page(HTMLParser):
         self.siteurl = siteurl
         self.lang = None
         self.alternates = {}
+        self.head_done = False
+
+    def handle_endtag(self, tag):
+        self.head_done = self.head_done or tag == "head"
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -118,10 +122,15 @@ class _Page(HTMLParser):
 
 
 def _read_page(output, url, siteurl):
+    """The language and alternates of a page: both are in its <head>, so the
+    parser stops there instead of reading the whole page."""
     path = os.path.join(output, save_as(url))
     if not os.path.isfile(path):
         return None
+    page = _Page(siteurl)
     with open(path, encoding="utf-8") as stream:
-        page = _Page(siteurl)
-        page.feed(stream.read())
+        for line in stream:
+            page.feed(line)
+            if page.head_done:
+                break
     return page

@@ -1,0 +1,280 @@
+"""`invoke bench`: a synthetic bilingual archive, and Nashra timed against plain
+Pelican on it, in one run.
+
+The corpus follows the content model: Arabic and English files of about 600
+words each, real registry organisations (two or three per article) and
+categories, tags, and events on half the articles, of every kind (a day, a
+timed session, several days, a month only, online). It is deterministic: the
+same number of pairs always gives the same files.
+"""
+
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pelican
+from ruamel.yaml import YAML
+
+ARABIC_WORDS = (
+    "المكتبات الوطنية العامة الاتحاد العربي للمكتبات والمعلومات برنامج تدريب قادة المبدعين "
+    "الناشئين الشبكة الدولية الإقليمية التعاون الشراكات الرقمية الخدمات المجتمع المعرفة الثقافة "
+    "الاجتماع الملتقى ورش عمل التنمية المستدامة القراءة الابتكار ريادة الأعمال الاستثمار القطاع "
+    "المستخدمين البحث العلمي التقنيات الحديثة المحتوى الموارد المهنية الخبراء المسؤولين الدول "
+    "مدينة الرياض الدوحة القاهرة الأقصر في من على إلى مع عن بين خلال حول ضمن كما أن الذي التي"
+).split()
+ENGLISH_WORDS = (
+    "libraries national public federation Arab information programme training leaders "
+    "emerging innovators network international regional cooperation partnerships digital "
+    "services community knowledge culture meeting forum workshops sustainable development "
+    "reading innovation entrepreneurship investment sector users research technologies content "
+    "resources professional experts officials countries Riyadh Doha Cairo Luxor the of and to "
+    "in for with on by between during about within as that which a an"
+).split()
+LATIN_IN_ARABIC = ("IFLA", "INELI-MENA", "IDEAs NGO", "AFLI")
+EVENT_KINDS = ("day", "timed", "days", "month", "online")
+ZONES = ("Asia/Qatar", "Asia/Riyadh", "Africa/Cairo")
+PLACES = (("مكتبة قطر الوطنية، الدوحة، قطر", "Qatar National Library, Doha, Qatar"),
+          ("مكتبة الملك عبد العزيز العامة، الرياض، المملكة العربية السعودية",
+           "King Abdulaziz Public Library, Riyadh, Saudi Arabia"),
+          ("القاهرة، مصر", "Cairo, Egypt"))
+
+
+def make_corpus(root, pairs, registry_from):
+    """Write `pairs` Arabic/English article pairs under root/articles, with the
+    registries of `registry_from`; skip the work if the corpus is already there."""
+    root = Path(root)
+    stamp = root / ".pairs"
+    if stamp.exists() and stamp.read_text() == str(pairs):
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(Path(registry_from) / "data", root / "data")
+    shutil.copytree(Path(registry_from) / "pages", root / "pages")
+    yaml = YAML(typ="safe")
+    organisations = sorted(yaml.load((root / "data" / "organisations.yaml").read_text("utf-8")))
+    categories = sorted(yaml.load((root / "data" / "categories.yaml").read_text("utf-8")))
+    tags = sorted(yaml.load((root / "data" / "tags.yaml").read_text("utf-8")))
+    randomness = random.Random(pairs)
+    (root / "articles").mkdir()
+    for number in range(pairs):
+        for lang, text in _pair(number, randomness, organisations, categories, tags).items():
+            (root / "articles" / f"article-{number:05}.{lang}.md").write_text(text, "utf-8")
+    stamp.write_text(str(pairs))
+    return root
+
+
+def _pair(number, randomness, organisations, categories, tags):
+    day = 1 + number % 28
+    date = f"{2015 + number % 12}-{1 + number % 12:02}-{day:02}"
+    shared = {"Category": randomness.choice(categories),
+              "Tags": ", ".join(randomness.sample(tags, randomness.randint(1, 3)))}
+    arabic = {"Title": _sentence(randomness, ARABIC_WORDS, 10), "Date": date,
+              "Slug": f"article-{number:05}", "Lang": "ar", **shared,
+              "Organisations": ", ".join(randomness.sample(organisations, randomness.randint(2, 3))),
+              "Summary": _sentence(randomness, ARABIC_WORDS, 25)}
+    english = {"Title": _sentence(randomness, ENGLISH_WORDS, 10), "Date": date,
+               "Slug": f"article-{number:05}", "Lang": "en", **shared,
+               "Summary": _sentence(randomness, ENGLISH_WORDS, 25)}
+    if number % 2 == 0:
+        event, (place_ar, place_en) = _event(number, date), randomness.choice(PLACES)
+        arabic.update(event)
+        arabic["event-location"], english["event-location"] = place_ar, place_en
+    return {"ar": _file(arabic, _body(randomness, ARABIC_WORDS, latin=True)),
+            "en": _file(english, _body(randomness, ENGLISH_WORDS))}
+
+
+def _event(number, date):
+    kind = EVENT_KINDS[(number // 2) % len(EVENT_KINDS)]
+    zone = ZONES[number % len(ZONES)]
+    year, month, day = date.split("-")
+    if kind == "day":
+        return {"event-start": date, "event-timezone": zone, "event-mode": "in-person"}
+    if kind == "timed":
+        return {"event-start": f"{date} 09:30", "event-end": f"{date} 13:00",
+                "event-timezone": zone, "event-mode": "hybrid",
+                "event-url": f"https://example.org/live/{number}"}
+    if kind == "days":
+        return {"event-start": date, "event-end": f"{year}-{month}-{int(day) + 2:02}",
+                "event-timezone": zone, "event-mode": "in-person"}
+    if kind == "month":
+        return {"event-start": f"{year}-{month}", "event-timezone": zone}
+    return {"event-start": f"{date} 18:00", "event-timezone": zone, "event-mode": "online",
+            "event-url": f"https://example.org/join/{number}"}
+
+
+def _sentence(randomness, words, length):
+    return " ".join(randomness.choice(words) for _ in range(length))
+
+
+def _body(randomness, words, latin=False):
+    paragraphs = []
+    while sum(len(p.split()) for p in paragraphs) < 600:
+        sentence = _sentence(randomness, words, randomness.randint(40, 80))
+        if latin and randomness.random() < 0.5:
+            sentence += f" {randomness.choice(LATIN_IN_ARABIC)} " + _sentence(randomness, words, 5)
+        paragraphs.append(sentence + ".")
+    paragraphs[1] = "- " + paragraphs[1][:120] + "\n- " + paragraphs[1][120:240]
+    paragraphs[2] = f'**{paragraphs[2][:30]}** {paragraphs[2][30:]} "{paragraphs[2][:20]}"'
+    return "\n\n".join(paragraphs)
+
+
+def _file(fields, body):
+    return "\n".join(f"{key}: {value}" for key, value in fields.items()) + "\n\n" + body + "\n"
+
+
+# -- timing -----------------------------------------------------------------------
+
+PLAIN_SETTINGS = """\
+# Plain Pelican, as the benchmark runs it: core only, the simple theme, typogrify.
+PATH = {content!r}
+OUTPUT_PATH = {output!r}
+THEME = {theme!r}
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+DEFAULT_LANG = "ar"
+TIMEZONE = "Asia/Riyadh"
+TYPOGRIFY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+SITEURL = ""
+"""
+
+
+def measure(command, env=None):
+    """(wall seconds, peak memory of the whole process tree in MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, errors = process.communicate()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{errors[-2000:]}")
+    return seconds, peak[0] / 1024
+
+
+def _tree_rss(root):
+    """Kilobytes of memory used by `root` and every process descended from it,
+    as proportional set size: a page shared by forked processes counts once."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, grown = {root}, True
+    while grown:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grown = bool(children)
+        tree |= children
+    return sum(_pss(pid) for pid in tree)
+
+
+def _pss(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run(project, pairs, runs, workdir):
+    """Time plain Pelican, Nashra cold and Nashra after editing one article,
+    alternating, `runs` times each; returns the figures."""
+    workdir = Path(workdir)
+    content = make_corpus(workdir / f"corpus-{pairs}", pairs, Path(project) / "content")
+    plain_settings = workdir / "plain.py"
+    plain_output = workdir / "plain-output"
+    plain_settings.write_text(PLAIN_SETTINGS.format(
+        content=str(content), output=str(plain_output),
+        theme=str(Path(pelican.__file__).parent / "themes" / "simple")), "utf-8")
+    nashra_output = workdir / "nashra-output"
+    python = sys.executable
+    plain = [python, "-m", "pelican", "-s", str(plain_settings), "-q"]
+
+    def nashra(*options):
+        return [python, "-m", "invoke", "-r", str(project), "build", "--content", str(content),
+                "--output", str(nashra_output), "--no-search", *options]
+
+    figures = {"plain": [], "cold": [], "edited": [], "search": []}
+    edited = content / "articles" / "article-00000.ar.md"
+    original = edited.read_text("utf-8")
+    for round_number in range(runs):
+        shutil.rmtree(plain_output, ignore_errors=True)
+        figures["plain"].append(measure(plain))
+        figures["cold"].append(measure(nashra("--no-cache")))
+        measure(nashra())  # leaves the cache a later edit rebuilds from
+        edited.write_text(original.replace("\n\n", f"\n\nتعديل {round_number}. ", 1), "utf-8")
+        figures["edited"].append(measure(nashra()))
+        edited.write_text(original, "utf-8")
+        started = time.perf_counter()
+        subprocess.run([python, "-m", "pagefind", "--site", str(nashra_output), "--silent"], check=True)
+        figures["search"].append((time.perf_counter() - started, 0.0))
+    return _summary(pairs, runs, figures, nashra_output)
+
+
+def _summary(pairs, runs, figures, output):
+    def stats(samples):
+        seconds = [s for s, _ in samples]
+        return {"median": round(statistics.median(seconds), 3), "min": round(min(seconds), 3),
+                "max": round(max(seconds), 3), "peak_mb": round(max(m for _, m in samples), 1)}
+
+    result = {"pairs": pairs, "runs": runs, "machine": _machine(),
+              "date": time.strftime("%Y-%m-%d"), **{name: stats(s) for name, s in figures.items()}}
+    plain = result["plain"]["median"]
+    result["ratios"] = {name: round(result[name]["median"] / plain, 3) for name in ("cold", "edited")}
+    result["memory_ratio"] = round(result["cold"]["peak_mb"] / result["plain"]["peak_mb"], 2)
+    result["per_article_ms"] = round(1000 * result["cold"]["median"] / (2 * pairs), 3)
+    article = next((output / "articles").rglob("index.html"))
+    result["sizes"] = {"article_html": article.stat().st_size,
+                       "stylesheet": (output / "theme" / "css" / "nashra.css").stat().st_size}
+    return result
+
+
+def _machine():
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                  if line.startswith("model name")), "unknown")
+    return f"{os.cpu_count()} cores, {model}, Python {sys.version.split()[0]}, Pelican {pelican.__version__}"
+
+
+def report(result):
+    lines = [f"{result['pairs']} article pairs, {result['runs']} runs each — {result['machine']}",
+             f"{'build':28} {'median s':>9} {'min-max s':>13} {'vs plain':>9} {'peak MB':>8}"]
+    names = {"plain": "plain Pelican (cold)", "cold": "Nashra, cold (--no-cache)",
+             "edited": "Nashra, one article edited", "search": "search index (Pagefind)"}
+    for key, label in names.items():
+        figure = result[key]
+        ratio = result["ratios"].get(key, 1.0 if key == "plain" else None)
+        lines.append(f"{label:28} {figure['median']:9.2f} {figure['min']:6.2f}-{figure['max']:<6.2f} "
+                     f"{'' if ratio is None else f'{ratio:.2f}':>9} "
+                     f"{figure['peak_mb'] if key != 'search' else '':>8}")
+    lines.append(f"memory: Nashra's peak is {result['memory_ratio']}x plain Pelican's; "
+                 f"{result['per_article_ms']} ms per article file (cold)")
+    lines.append(f"sizes: an article page {result['sizes']['article_html']:,} bytes, the stylesheet "
+                 f"{result['sizes']['stylesheet']:,} bytes")
+    return "\n".join(lines)
+
+
+def write_json(result, path):
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(result, indent=1), encoding="utf-8")

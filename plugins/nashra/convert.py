@@ -1,0 +1,155 @@
+"""Converting Markdown: the costly part of reading (Markdown, sanitising, script
+isolation, typography), done for every file before Pelican reads it, in
+parallel processes, and kept in a cache keyed by the file's content.
+
+A conversion is a pure function of the file's bytes, Nashra's code, the
+versions of the libraries that convert, and the settings that matter; the
+cache lives under CACHE_PATH in a folder named after all but the bytes, so a
+change to any of them can never serve a stale conversion.
+"""
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from markdown import Markdown
+
+from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
+
+# Settings that change what a conversion produces.
+CONVERSION_SETTINGS = ("MARKDOWN", "DEFAULT_LANG", "TYPOGRIFY_LANGUAGES", "TYPOGRIFY_IGNORE_TAGS",
+                       "TYPOGRIFY_OMIT_FILTERS", "TYPOGRIFY_DASHES", "SAFE_RAW_HTML")
+LIBRARIES = ("markdown", "typogrify", "smartypants", "nh3", "pygments", "pelican")
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 32
+
+
+@dataclass(frozen=True)
+class Converted:
+    content: str
+    meta: dict  # the header as Python-Markdown's meta extension reads it: name -> lines
+    title: str  # HTML, escaped and typeset ('' if none)
+    summary: str
+
+
+class Converter:
+    def __init__(self, settings):
+        self.settings = settings
+        self.typographer = Typographer(settings)
+        self.markdown = Markdown(**markdown_options(settings))  # one instance, reset per file
+
+    def convert(self, data):
+        text = data.decode("utf-8-sig")
+        self.markdown.reset()
+        html = self.markdown.convert(text)
+        meta = dict(getattr(self.markdown, "Meta", {}))
+        lang = (meta.get("lang") or [self.settings["DEFAULT_LANG"]])[0].strip()
+        content = self.typographer(isolate_other_script(sanitise(html), lang), lang)
+        title, summary = (self._plain(meta, name, lang) for name in ("title", "summary"))
+        return Converted(content, meta, title, summary)
+
+    def _plain(self, meta, name, lang):
+        text = " ".join(meta.get(name, [])).strip()
+        return str(self.typographer(plain_text_to_html(text, lang), lang)) if text else ""
+
+
+def markdown_options(settings):
+    """MARKDOWN as Pelican's reader uses it: every configured extension on, and
+    meta (without mutating the settings, as Pelican's reader does)."""
+    options = dict(settings["MARKDOWN"])
+    configs = options.get("extension_configs", {})
+    extensions = list(options.get("extensions", []))
+    extensions += [name for name in [*configs, "markdown.extensions.meta"] if name not in extensions]
+    return {**options, "extension_configs": configs, "extensions": extensions}
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def convert_files(settings, paths, use_cache=True):
+    """{sha256 of the file's bytes: Converted} for every path, converting only
+    what the cache does not hold."""
+    contents = {}
+    for path in paths:
+        with open(path, "rb") as stream:
+            data = stream.read()
+        contents[digest(data)] = data
+    cache = _cache_folder(settings) if use_cache else None
+    converted = _load(cache, contents) if cache else {}
+    missing = [key for key in contents if key not in converted]
+    for key, result in zip(missing, _convert_all(settings, [contents[key] for key in missing])):
+        converted[key] = result
+    if cache:
+        _store(cache, {key: converted[key] for key in missing}, keep=set(contents))
+    return converted
+
+
+def _convert_all(settings, datas):
+    if len(datas) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        converter = Converter(settings)
+        return [converter.convert(data) for data in datas]
+    # fork: the workers inherit the settings instead of unpickling them.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(os.cpu_count(), mp_context=context, initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        return list(pool.map(_convert_in_worker, datas, chunksize=16))
+
+
+# Each worker process converts with its own Converter, made once when it starts.
+_worker_converter = None
+
+
+def _start_worker(settings):
+    global _worker_converter  # noqa: PLW0603 - one per worker process, never in the parent
+    _worker_converter = Converter(settings)
+
+
+def _convert_in_worker(data):
+    return _worker_converter.convert(data)
+
+
+def _cache_folder(settings):
+    """CACHE_PATH/converted-<version>: one version per code, libraries and settings."""
+    source = Path(__file__).parent
+    fingerprint = hashlib.sha256()
+    for path in sorted(source.glob("*.py")):
+        fingerprint.update(path.read_bytes())
+    for library in LIBRARIES:
+        fingerprint.update(f"{library}={version(library)}".encode())
+    chosen = [repr(settings.get(key)) for key in CONVERSION_SETTINGS if key != "MARKDOWN"]
+    fingerprint.update(json.dumps([repr(markdown_options(settings)), *chosen]).encode())
+    return Path(settings["CACHE_PATH"]) / f"converted-{fingerprint.hexdigest()[:16]}"
+
+
+def _load(folder, contents):
+    found = {}
+    for key in contents:
+        try:
+            with open(folder / key, "rb") as stream:
+                found[key] = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            continue
+    return found
+
+
+def _store(folder, new, keep):
+    """Write the new conversions; forget those of files that are gone, and every
+    older version of the cache."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, converted in new.items():
+        with open(folder / key, "wb") as stream:
+            pickle.dump(converted, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    for entry in folder.iterdir():
+        if entry.name not in keep:
+            entry.unlink()
+    for other in folder.parent.glob("converted-*"):
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
