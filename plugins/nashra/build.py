@@ -17,6 +17,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .pagecache import FINAL_OUTPUT
 from .problems import ContentProblems
 from .search import SearchIndexFailed
 from .settings import SettingsError
@@ -56,6 +57,7 @@ def build(settings_file, content=None, output=None, overrides=None):
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=os.path.basename(final) + ".building-", dir=parent)
     settings["OUTPUT_PATH"] = staging
+    settings[FINAL_OUTPUT] = final
     started = time.perf_counter()
     try:
         _run_pelican(settings)

@@ -31,6 +31,17 @@ LIBRARIES = ("markdown", "typogrify", "smartypants", "nh3", "pygments", "pelican
 PARALLEL_FROM = 32
 
 
+# The key under which the build keeps this run's Conversions in the settings
+# (the one object the check, the readers and the writer can all reach).
+CONVERSIONS = "_nashra_conversions"
+
+
+@dataclass(frozen=True)
+class Conversions:
+    by_digest: dict  # sha256 of a file's bytes -> Converted
+    digests: dict  # absolute path -> sha256 of its bytes, as the build found it
+
+
 @dataclass(frozen=True)
 class Converted:
     content: str
@@ -75,13 +86,14 @@ def digest(data):
 
 
 def convert_files(settings, paths, use_cache=True):
-    """{sha256 of the file's bytes: Converted} for every path, converting only
-    what the cache does not hold."""
-    contents = {}
+    """The Conversions of every path, converting only what the cache does not
+    hold."""
+    contents, digests = {}, {}
     for path in paths:
         with open(path, "rb") as stream:
             data = stream.read()
-        contents[digest(data)] = data
+        digests[os.path.abspath(path)] = key = digest(data)
+        contents[key] = data
     cache = _cache_folder(settings) if use_cache else None
     converted = _load(cache, contents) if cache else {}
     missing = [key for key in contents if key not in converted]
@@ -89,7 +101,7 @@ def convert_files(settings, paths, use_cache=True):
         converted[key] = result
     if cache:
         _store(cache, {key: converted[key] for key in missing}, keep=set(contents))
-    return converted
+    return Conversions(converted, digests)
 
 
 def _convert_all(settings, datas):

@@ -6,6 +6,7 @@ what they read (``generate_context``) and write each edition's pages
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 
 from jinja2 import pass_context, select_autoescape
@@ -168,7 +169,8 @@ class FeedsGenerator(Generator):
 class SiteFilesGenerator(NashraGenerator):
     """The files for crawlers and hosts: sitemap.xml (every listed page with its
     language alternates), the robots.txt that points to it, and _headers (the
-    security headers, for hosts that read one)."""
+    security headers, for hosts that read one). Last, it has the writer write
+    every file the generators described."""
 
     def generate_output(self, writer):
         site = self.site
@@ -177,6 +179,8 @@ class SiteFilesGenerator(NashraGenerator):
                                ("_headers", "_headers.txt")):
             writer.write_file(name, self.env.get_template(template), self.context, url=name,
                               edition=site.default_edition, pages=pages)
+        # The last generator to write: now every file is known, and written.
+        writer.flush()
 
 
 @dataclass(frozen=True)
@@ -251,12 +255,13 @@ class EventsGenerator(NashraGenerator):
         path = edition.url("EVENTS_CALENDAR")
         name = f"{edition.sitename} – {gettext(N_('Events'))}"
         calendars = self.site.calendars
-        writer.write_calendar(path, calendars.file(events, name, edition.subtitle, edition, path))
+        writer.write_calendar(path, partial(calendars.file, events, name, edition.subtitle,
+                                            edition, path), edition)
         for article in events:
             if article.event_links:
-                writer.write_calendar(article.event_links.ics, calendars.file(
-                    [article], ical.plain(article.title), ical.plain(article.summary), edition,
-                    article.event_links.ics))
+                writer.write_calendar(article.event_links.ics, partial(
+                    calendars.file, [article], ical.plain(article.title),
+                    ical.plain(article.summary), edition, article.event_links.ics), edition)
 
 
 class OrganisationsGenerator(NashraGenerator):
@@ -307,9 +312,9 @@ class OrganisationsGenerator(NashraGenerator):
         if entity.calendar:
             description = edition.l10n.gettext(N_("Events of %(organisation)s")) % {
                 "organisation": entity.name}
-            writer.write_calendar(entity.calendar, self.site.calendars.file(
-                entity.articles, f"{edition.sitename} – {entity.name}", description, edition,
-                entity.calendar))
+            writer.write_calendar(entity.calendar, partial(
+                self.site.calendars.file, entity.articles, f"{edition.sitename} – {entity.name}",
+                description, edition, entity.calendar), edition)
 
 
 class SearchGenerator(NashraGenerator):

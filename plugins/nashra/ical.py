@@ -131,31 +131,40 @@ def placeable(articles):
 
 
 class Calendars:
-    """Writes calendar files for one build. A VTIMEZONE takes icalendar tens of
-    milliseconds to compute, so each zone is computed once and reused."""
+    """Writes calendar files for one build. An event is in several calendars (its
+    own, its language's, each of its organisations'), and a VTIMEZONE takes
+    icalendar milliseconds to compute: each is serialised once and reused.
+    Serialising a calendar's components one by one and joining them gives the
+    bytes icalendar would give for the whole (lines end in CRLF either way)."""
 
     def __init__(self, settings):
         self.settings = settings
         self._zones = {}
+        self._events = {}
 
     def zone(self, name):
         if name not in self._zones:
-            self._zones[name] = icalendar.Timezone.from_tzid(name)
+            self._zones[name] = icalendar.Timezone.from_tzid(name).to_ical()
         return self._zones[name]
+
+    def event(self, article, edition):
+        key = (id(article), edition.lang)
+        if key not in self._events:
+            self._events[key] = event_component(article, edition, self.settings).to_ical()
+        return self._events[key]
 
     def file(self, articles, name, description, edition, path):
         """The bytes of a calendar of the given articles' events."""
-        calendar = new_calendar(name, description, edition, self.settings, path)
-        zones = []
-        for article in placeable(articles):
-            calendar.add_component(event_component(article, edition, self.settings))
-            if article.event.start.has_time and article.event.timezone not in zones:
-                zones.append(article.event.timezone)
+        events = [self.event(article, edition) for article in placeable(articles)]
+        zones = sorted({article.event.timezone for article in placeable(articles)
+                        if article.event.start.has_time})
         # RFC 5545 wants at least one component: before the first dated event,
         # the site's own time zone keeps a subscribed calendar valid.
-        for zone in sorted(zones) or ([] if calendar.subcomponents else [self.settings["TIMEZONE"]]):
-            calendar.subcomponents.insert(0, self.zone(zone))
-        return calendar.to_ical()
+        if not events:
+            zones = [self.settings["TIMEZONE"]]
+        end = b"END:VCALENDAR\r\n"
+        head = new_calendar(name, description, edition, self.settings, path).to_ical()
+        return b"".join([head.removesuffix(end), *map(self.zone, zones), *events, end])
 
 
 def google_calendar_url(article, settings):

@@ -3,7 +3,7 @@
 from pelican import signals
 
 from .check import check_content, content_files
-from .convert import convert_files
+from .convert import CONVERSIONS, convert_files
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -14,7 +14,7 @@ from .generators import (
     SiteFilesGenerator,
 )
 from .problems import ContentProblems
-from .reader import CONVERSIONS, NashraMarkdownReader
+from .reader import NashraMarkdownReader
 from .search import index_site
 from .settings import configure
 from .verify import OutputIncomplete, verify_output

@@ -16,18 +16,14 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from . import events
 from .check import split_list
-from .convert import Converter, digest
+from .convert import CONVERSIONS, Conversions, Converter, digest
 from .dates import parse_when
-
-# The key under which the build keeps this run's conversions in the settings
-# (the one object both the check, before reading, and the readers can reach).
-CONVERSIONS = "_nashra_conversions"
 
 
 class NashraMarkdownReader(MarkdownReader):
     def __init__(self, settings):
         super().__init__(settings)
-        self._conversions = settings.get(CONVERSIONS, {})
+        self._conversions = settings.get(CONVERSIONS) or Conversions({}, {})
         self._converter = None
 
     def process_metadata(self, name, value):
@@ -42,7 +38,7 @@ class NashraMarkdownReader(MarkdownReader):
     def read(self, source_path):
         with open(source_path, "rb") as stream:
             data = stream.read()
-        converted = self._conversions.get(digest(data)) or self._convert(data)
+        converted = self._conversions.by_digest.get(digest(data)) or self._convert(data)
         metadata = self._metadata(converted.meta)
         for name in ("title", "summary"):
             if getattr(converted, name):

@@ -98,6 +98,9 @@ DEFAULTS = {
     # Keep converted articles and written pages in CACHE_PATH, so that a rebuild
     # only redoes what changed (`invoke build --no-cache` turns it off).
     "BUILD_CACHE": True,
+    # Processes that write the site (each language in its own while there are
+    # no more processes than languages); None for one per CPU core.
+    "BUILD_PROCESSES": None,
 }
 
 # Clean URLs that replace Pelican's defaults when the settings leave them as is.
@@ -222,6 +225,9 @@ def _problems(settings):
             "change it (feed readers identify entries by it)."
         )
     problems += _event_problems(settings)
+    processes = settings["BUILD_PROCESSES"]
+    if processes is not None and not (isinstance(processes, int) and processes >= 1):
+        problems.append(f"BUILD_PROCESSES is {processes!r}: use None (one per core) or a number from 1.")
     if settings["SAFE_RAW_HTML"] not in RAW_HTML_POLICIES:
         problems.append(f"SAFE_RAW_HTML is {settings['SAFE_RAW_HTML']!r}: use 'sanitise' or 'refuse'.")
     if "unsafe-inline" in settings["SAFE_CONTENT_SECURITY_POLICY"]:

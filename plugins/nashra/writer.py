@@ -1,5 +1,9 @@
 """Pelican's writer, with feeds fit for one language each.
 
+Writing is deferred: generators describe every file (``write_file``,
+``write_feed``, ``write_calendar``), and ``flush``, called once after the last
+of them, writes them all, each language in its own process.
+
 Pelican's feeds declare no language, link every feed to the site's root, and
 identify entries by a tag: URI built from the article's URL and date, which
 changes when the date is corrected. Here each feed declares its language and
@@ -9,12 +13,18 @@ from the authority setting, the language and the slug.
 
 import logging
 import os
+from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import Markup
 from pelican.utils import sanitised_join
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .convert import CONVERSIONS
+from .pagecache import PageCache
+from .parallel import run_shares
 
 logger = logging.getLogger(__name__)
 
@@ -29,15 +39,97 @@ def feed_id(settings, lang, path):
     return f"tag:{settings['FEEDS_ID_AUTHORITY']}:{lang}/feed/{path}"
 
 
+@dataclass(eq=False)
+class Job:
+    """One deferred write: `run()` renders and writes `weight` files, the first
+    at `name`; `bodies` are the contents whose whole text it shows."""
+
+    run: object
+    name: str
+    lang: str
+    bodies: list
+    weight: int = 1
+
+
 class NashraWriter(Writer):
-    def write_calendar(self, path, data):
-        """Write an iCalendar file (bytes from the icalendar library), with the same
-        protection against writing one file twice as every other output."""
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings)
+        self._jobs = []
+        self._job_files = []
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        edition = kwargs.get("edition") or context.get("edition")
+        shown = [kwargs[key] for key in ("article", "page") if kwargs.get(key) is not None]
+        self._defer(partial(super().write_file, name, template, context, *args, **kwargs),
+                    name, edition, shown, self._pages_of(kwargs))
+
+    def write_feed(self, elements, context, path=None, *args, **kwargs):
+        shown = elements[:self.settings["FEED_MAX_ITEMS"]]
+        self._defer(partial(super().write_feed, elements, context, path, *args, **kwargs),
+                    path, context.get("edition"), shown)
+
+    def write_calendar(self, path, make, edition):
+        """Write the iCalendar file that `make()` returns (bytes from the icalendar
+        library), with the same protection against writing one file twice as
+        every other output."""
+        self._defer(partial(self._write_calendar_now, path, make), path, edition, [])
+
+    def _write_calendar_now(self, path, make):
         full_path = sanitised_join(self.output_path, path)
         os.makedirs(os.path.dirname(full_path), exist_ok=True)
         with self._open_w(full_path, "utf-8") as stream:
-            stream.write(data.decode("utf-8"))
+            stream.write(make().decode("utf-8"))
         logger.info("nashra: writing %s", full_path)
+
+    def _defer(self, run, name, edition, bodies, weight=1):
+        self._jobs.append(Job(run, name, edition.lang if edition else "", bodies, weight))
+
+    def _pages_of(self, kwargs):
+        """How many files a write_file call makes: one per page of a listing."""
+        paginated = kwargs.get("paginated") or {}
+        per_page = self.settings["PAGINATED_TEMPLATES"].get(kwargs.get("template_name"))
+        items = max((len(values) for values in paginated.values()), default=0)
+        if not (per_page or self.settings["DEFAULT_PAGINATION"]) or not items:
+            return 1
+        return -(-items // (per_page or self.settings["DEFAULT_PAGINATION"]))
+
+    def flush(self):
+        """Write every deferred file: what the previous build wrote from the same
+        inputs is linked from it (see pagecache.py), the rest is rendered, the
+        languages shared out among BUILD_PROCESSES processes. A file written
+        twice is an error even when two processes wrote it."""
+        jobs, self._jobs = self._jobs, []
+        cache = PageCache.open(self.settings, self.settings.get(CONVERSIONS))
+        keys = {job: cache.key(job) for job in jobs} if cache else {}
+        to_render = [job for job in jobs if not (cache and cache.reuse(job, keys[job]))]
+        logger.debug("nashra: %d of %d files reused", len(jobs) - len(to_render), len(jobs))
+        shares = share_out(to_render, self.settings["BUILD_PROCESSES"] or os.cpu_count() or 1)
+        seen = set(self._written_files)
+        for share, written in zip(shares, run_shares(shares, self._run_share)):
+            for job, paths in zip(share, written):
+                if seen.intersection(paths):
+                    raise FileOverwriteFailedError(
+                        f"nashra: {sorted(seen.intersection(paths))[0]} was written twice")
+                seen.update(paths)
+                if cache:
+                    cache.record(job, keys[job], paths)
+        self._written_files = seen
+        if cache:
+            cache.save()
+
+    def _run_share(self, jobs):
+        """The files each job wrote, in order."""
+        written = []
+        for job in jobs:
+            self._job_files = []
+            job.run()
+            written.append(self._job_files)
+        return written
+
+    def _open_w(self, filename, encoding, override=False):
+        stream = super()._open_w(filename, encoding, override)
+        self._job_files.append(filename)
+        return stream
 
     def _create_new_feed(self, feed_type, feed_title, context):
         edition = context["edition"]
@@ -60,3 +152,20 @@ class NashraWriter(Writer):
         entry["unique_id"] = entry_id(self.settings, item)
         # A tag: URI is not an address; RSS readers must not follow it.
         entry["unique_id_is_permalink"] = False
+
+
+def share_out(jobs, processes):
+    """Split jobs into at most `processes` shares of about equal weight, keeping
+    each language's jobs together while there are no more processes than
+    languages (a language's listings reuse what its other pages rendered)."""
+    groups = {}
+    for job in jobs:
+        groups.setdefault(job.lang, []).append(job)
+    units = list(groups.values()) if processes <= len(groups) else [[job] for job in jobs]
+    shares = [[] for _ in range(max(1, min(processes, len(units))))]
+    loads = [0] * len(shares)
+    for unit in sorted(units, key=lambda unit: -sum(job.weight for job in unit)):
+        lightest = loads.index(min(loads))
+        shares[lightest] += unit
+        loads[lightest] += sum(job.weight for job in unit)
+    return [share for share in shares if share]

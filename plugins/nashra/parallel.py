@@ -1,0 +1,83 @@
+"""Work split across forked processes, for the writing half of a build.
+
+By the time the site is written, everything has been read and computed: a
+forked child starts with all of it, with nothing to pickle or re-read, and only
+sends back what it did (the files it wrote). The collector is frozen before
+forking so that it does not touch, and so copy, every inherited object.
+"""
+
+import gc
+import os
+import pickle
+import sys
+import traceback
+
+
+def run_shares(shares, work):
+    """[work(share) for share in shares]: the first share in this process, each
+    other in a forked child. An exception in a child is raised here, after every
+    child has finished."""
+    if len(shares) < 2:
+        return [work(share) for share in shares]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()
+    children = []
+    try:
+        for share in shares[1:]:
+            children.append(_fork(work, share))
+        results = [work(shares[0])]
+    finally:
+        outcomes = [_collect(*child) for child in children]
+        gc.unfreeze()
+    for succeeded, value in outcomes:
+        if not succeeded:
+            raise value
+        results.append(value)
+    return results
+
+
+def _fork(work, share):
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read)
+        _work_and_exit(work, share, write)
+    os.close(write)
+    return pid, read
+
+
+def _work_and_exit(work, share, pipe):
+    status = 1
+    try:
+        try:
+            outcome = (True, work(share))
+        except BaseException as error:  # noqa: BLE001 - every failure goes to the parent
+            outcome = (False, _portable(error))
+        with os.fdopen(pipe, "wb") as stream:
+            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)  # not sys.exit: the parent's clean-up must not run twice
+
+
+def _portable(error):
+    """The exception itself if it survives pickling, else one that carries its
+    traceback as text."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 - any failure to pickle means "send it as text"
+        return RuntimeError("".join(traceback.format_exception(error)))
+
+
+def _collect(pid, pipe):
+    with os.fdopen(pipe, "rb") as stream:
+        payload = stream.read()
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        return False, RuntimeError(f"nashra: a build process ended without reporting "
+                                   f"(wait status {status})")
+    return pickle.loads(payload)

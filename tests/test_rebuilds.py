@@ -1,0 +1,130 @@
+"""Rebuilds through the caches: the output of a build that reused the previous
+one is exactly that of a cold build of the same content, and only what changed
+was written again."""
+
+import filecmp
+import os
+import shutil
+
+import pytest
+
+from conftest import CONTENT, SETTINGS, BuiltSite
+from nashra import parallel
+from nashra.build import build
+from nashra.writer import Job, share_out
+
+EDITED = "articles/ifla-regional-offices-meeting-doha.ar.md"
+
+
+@pytest.fixture
+def site_folder(tmp_path):
+    """The sample content in a folder of its own, built once with the caches on."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    rebuild(tmp_path)
+    return tmp_path
+
+
+def rebuild(folder, name="output", cache=True):
+    # Without the search index: Pagefind names its files by content hash, and
+    # is not what the caches skip.
+    build(str(SETTINGS), content=str(folder / "content"), output=str(folder / name),
+          overrides={"BUILD_CACHE": cache, "SEARCH_INDEX": False})
+    return folder / name
+
+
+def edit(folder, old, new):
+    path = folder / "content" / EDITED
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def differences(left, right):
+    """Paths that differ between two output folders, byte for byte."""
+    found = []
+
+    def walk(comparison, prefix):
+        found.extend(prefix + name for name in comparison.left_only + comparison.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(comparison.left, comparison.right,
+                                               comparison.common_files, shallow=False)
+        found.extend(prefix + name for name in mismatch + errors)
+        for name, sub in comparison.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right, ignore=[]), "")
+    return found
+
+
+def inodes(output):
+    return {path.relative_to(output).as_posix(): path.stat().st_ino
+            for path in output.rglob("*") if path.is_file()}
+
+
+def test_editing_an_article_text_rebuilds_its_pages_and_reuses_the_rest(site_folder):
+    before = inodes(site_folder / "output")
+    edit(site_folder, "\n\n", "\n\nفقرة أضيفت للاختبار.\n\n")
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+    after = inodes(output)
+    rewritten = sorted(path for path in after if after[path] != before.get(path))
+    article_page = "articles/ifla-regional-offices-meeting-doha/index.html"
+    assert article_page in rewritten
+    assert "feeds/all.atom.xml" in rewritten  # feeds carry whole articles
+    # Its English translation, listings, calendars and the other articles are
+    # the very files of the previous build.
+    for kept in ("en/articles/ifla-regional-offices-meeting-doha/index.html", "index.html",
+                 "events/calendar.ics", "sitemap.xml", "en/feeds/all.atom.xml"):
+        assert after[kept] == before[kept], kept
+    assert len(rewritten) < len(after) / 10
+    text = BuiltSite(output).page(article_page).find("main").get_text()
+    assert "فقرة أضيفت للاختبار." in text
+
+
+def test_editing_a_title_rebuilds_every_page_that_shows_it(site_folder):
+    edit(site_folder, "Title: ", "Title: (محدث) ")
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+    home = BuiltSite(output).page("")
+    assert any(link.get_text().startswith("(محدث)") for link in home.select("article.summary h2 a"))
+
+
+def test_an_output_file_changed_by_hand_is_written_again(site_folder):
+    page = site_folder / "output" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+
+
+def test_a_replaced_output_folder_is_not_trusted(site_folder):
+    shutil.rmtree(site_folder / "output")
+    shutil.copytree(site_folder / "content", site_folder / "output")  # anything at all
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+
+
+def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):
+    shutil.copytree(CONTENT, tmp_path / "content")
+    rebuild(tmp_path, cache=False)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_languages_share_out_whole_while_processes_are_few():
+    jobs = [Job(None, f"{lang}{n}", lang, [], weight) for lang, n, weight in
+            [("ar", 1, 5), ("ar", 2, 1), ("en", 1, 4), ("en", 2, 1), ("", 1, 1)]]
+    shares = share_out(jobs, 2)
+    assert sorted(sorted(job.name for job in share) for share in shares) == \
+        [["1", "en1", "en2"], ["ar1", "ar2"]]
+    assert sum(len(share) for share in share_out(jobs, 8)) == 5  # every job, once
+    assert len(share_out(jobs, 8)) == 5
+
+
+def test_a_failure_in_a_build_process_reaches_the_build():
+    def work(share):
+        if share == "bad":
+            raise ValueError("the template broke")
+        return os.getpid()
+
+    with pytest.raises(ValueError, match="the template broke"):
+        parallel.run_shares(["good", "bad"], work)
+    parent, child = parallel.run_shares(["a", "b"], work)
+    assert parent == os.getpid() != child
