@@ -1,5 +1,6 @@
 """The Invoke tasks, run the way editors run them."""
 
+import json
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, article, write_files
 
 TASKS = ("build", "check", "new", "serve", "livereload", "test", "translations", "publish",
-         "lock", "clean")
+         "lock", "clean", "bench")
 
 
 def invoke(*args, check=False):
@@ -136,3 +137,19 @@ def test_publish_to_github_pages_commits_the_tree_to_gh_pages(tmp_path):
     files = subprocess.run(git + ["ls-tree", "-r", "--name-only", "gh-pages"], check=True,
                            capture_output=True, text=True).stdout.split()
     assert ".nojekyll" in files and "index.html" in files and "en/feeds/all.atom.xml" in files
+
+
+def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
+    """The harness, not the timings: a benchmark is not a test."""
+    result = invoke("bench", "--pairs", "3", "--runs", "1", "--workdir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "plain Pelican (cold)" in result.stdout and "one article edited" in result.stdout
+    figures = json.loads((tmp_path / "bench-3.json").read_text(encoding="utf-8"))
+    for build in ("plain", "cold", "edited"):
+        assert figures[build]["median"] > 0 and figures[build]["peak_mb"] > 0
+    assert set(figures["ratios"]) == {"cold", "edited"}
+    assert 0 < figures["sizes"]["article_html"] and 0 < figures["sizes"]["stylesheet"]
+    # The corpus follows the content model: the check finds nothing wrong in it.
+    check = invoke("check", "--content", str(tmp_path / "corpus-3"))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert len(list((tmp_path / "corpus-3" / "articles").glob("*.md"))) == 6

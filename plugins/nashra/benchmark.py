@@ -146,8 +146,10 @@ SITEURL = ""
 """
 
 
-def measure(command, env=None):
-    """(wall seconds, peak memory of the whole process tree in MB)."""
+def measure(command, env=None, memory=False):
+    """(wall seconds, peak memory of the whole process tree in MB, or 0.0).
+    Sampling memory takes CPU from the build it measures, so a run either
+    times or samples, never both."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
@@ -159,9 +161,11 @@ def measure(command, env=None):
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
-    sampler.start()
+    if memory:
+        sampler.start()
     _, errors = process.communicate()
-    sampler.join()
+    if memory:
+        sampler.join()
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{errors[-2000:]}")
@@ -219,28 +223,39 @@ def run(project, pairs, runs, workdir):
     figures = {"plain": [], "cold": [], "edited": [], "search": []}
     edited = content / "articles" / "article-00000.ar.md"
     original = edited.read_text("utf-8")
-    for round_number in range(runs):
+
+    def one_round(number, memory=False):
+        """Each build from the same state: no output and no cache for the cold
+        ones, the output and cache of a build of the unedited corpus for the edit."""
         shutil.rmtree(plain_output, ignore_errors=True)
-        figures["plain"].append(measure(plain))
-        figures["cold"].append(measure(nashra("--no-cache")))
-        measure(nashra())  # leaves the cache a later edit rebuilds from
-        edited.write_text(original.replace("\n\n", f"\n\nتعديل {round_number}. ", 1), "utf-8")
-        figures["edited"].append(measure(nashra()))
-        edited.write_text(original, "utf-8")
+        yield "plain", measure(plain, memory=memory)
+        shutil.rmtree(nashra_output, ignore_errors=True)
+        yield "cold", measure(nashra("--no-cache"), memory=memory)
+        measure(nashra())
+        edited.write_text(original.replace("\n\n", f"\n\nتعديل {number}. ", 1), "utf-8")
+        try:
+            yield "edited", measure(nashra(), memory=memory)
+        finally:
+            edited.write_text(original, "utf-8")
+
+    for number in range(runs):
+        for name, (seconds, _) in one_round(number):
+            figures[name].append(seconds)
         started = time.perf_counter()
         subprocess.run([python, "-m", "pagefind", "--site", str(nashra_output), "--silent"], check=True)
-        figures["search"].append((time.perf_counter() - started, 0.0))
-    return _summary(pairs, runs, figures, nashra_output)
+        figures["search"].append(time.perf_counter() - started)
+    peaks = {name: peak for name, (_, peak) in one_round(runs, memory=True)}
+    return _summary(pairs, runs, figures, peaks, nashra_output)
 
 
-def _summary(pairs, runs, figures, output):
-    def stats(samples):
-        seconds = [s for s, _ in samples]
+def _summary(pairs, runs, figures, peaks, output):
+    def stats(name):
+        seconds = figures[name]
         return {"median": round(statistics.median(seconds), 3), "min": round(min(seconds), 3),
-                "max": round(max(seconds), 3), "peak_mb": round(max(m for _, m in samples), 1)}
+                "max": round(max(seconds), 3), "peak_mb": round(peaks.get(name, 0.0), 1)}
 
     result = {"pairs": pairs, "runs": runs, "machine": _machine(),
-              "date": time.strftime("%Y-%m-%d"), **{name: stats(s) for name, s in figures.items()}}
+              "date": time.strftime("%Y-%m-%d"), **{name: stats(name) for name in figures}}
     plain = result["plain"]["median"]
     result["ratios"] = {name: round(result[name]["median"] / plain, 3) for name in ("cold", "edited")}
     result["memory_ratio"] = round(result["cold"]["peak_mb"] / result["plain"]["peak_mb"], 2)

@@ -87,6 +87,11 @@ class Source:
         return None if entry is None else entry.text
 
 
+# The key under which a build keeps the sources as the check read them, for the
+# verification after writing.
+SOURCES = "_nashra_sources"
+
+
 def check_content(settings, hints=False):
     """Check all articles, pages and registries; returns [Problem], sorted. With
     `hints`, also warn about organisations mentioned but not listed."""
@@ -104,6 +109,8 @@ def check_sources(settings, hints=False):
             problems += found
             if source is not None:
                 problems += check_source(source, settings, registry)
+                if not hints:
+                    source.lines = []  # only the hints read the text again
                 sources.append(source)
     problems += check_translations(sources)
     if hints:

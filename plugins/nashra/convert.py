@@ -40,6 +40,7 @@ CONVERSIONS = "_nashra_conversions"
 class Conversions:
     by_digest: dict  # sha256 of a file's bytes -> Converted
     digests: dict  # absolute path -> sha256 of its bytes, as the build found it
+    metadata: str = ""  # a digest of every file's path and metadata (see pagecache.py)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,19 @@ def convert_files(settings, paths, use_cache=True):
         converted[key] = result
     if cache:
         _store(cache, {key: converted[key] for key in missing}, keep=set(contents))
-    return Conversions(converted, digests)
+    return Conversions(converted, digests, metadata_digest(settings["PATH"], digests, converted))
+
+
+def metadata_digest(root, digests, converted):
+    """What every page may show of the files: their paths and metadata; and
+    the whole text of those whose summary is derived from it."""
+    key = hashlib.sha256()
+    for path, file_digest in sorted(digests.items()):
+        conversion = converted[file_digest]
+        derived = "" if "summary" in conversion.meta else file_digest
+        key.update(repr((os.path.relpath(path, root), sorted(conversion.meta.items()),
+                         conversion.title, conversion.summary, derived)).encode())
+    return key.hexdigest()
 
 
 def _convert_all(settings, datas):

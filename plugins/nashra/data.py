@@ -58,8 +58,29 @@ class Registry:
         return self.tags.get(slug, {}).get(lang, slug)
 
 
+# The key under which a build keeps the registries it read, with the size and
+# modification time of their files: the check, the editions and the
+# verification all need them, and parsing YAML is slow.
+REGISTRY = "_nashra_registry"
+REGISTRY_FILES = ("DATA_ORGANISATIONS", "DATA_CATEGORIES", "DATA_TAGS")
+
+
 def load_registry(settings):
-    """Read the three registries; returns (Registry, [Problem])."""
+    """Read the three registries (once per build); returns (Registry, [Problem])."""
+    stamp = []
+    for key in REGISTRY_FILES:
+        try:
+            stat = os.stat(os.path.join(settings["PATH"], settings[key]))
+            stamp.append((settings[key], stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamp.append((settings[key], None, None))
+    kept = settings.get(REGISTRY)
+    if kept is None or kept[0] != stamp:
+        kept = settings[REGISTRY] = (stamp, *_read_registry(settings))
+    return kept[1], list(kept[2])
+
+
+def _read_registry(settings):
     languages = list(settings["I18N_LANGUAGES"])
     problems = []
 

@@ -5,11 +5,12 @@ what they read (``generate_context``) and write each edition's pages
 (``generate_output``), only through the writer.
 """
 
+import os
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from itertools import groupby
 
-from jinja2 import pass_context, select_autoescape
+from jinja2 import FileSystemBytecodeCache, pass_context, select_autoescape
 from markupsafe import Markup
 from pelican.contents import Article
 from pelican.generators import Generator
@@ -17,7 +18,7 @@ from pelican.paginator import Paginator
 
 from . import ical, l10n
 from .agenda import Agenda, build_today, first_weekday
-from .jsonld import event_data, organisation_data, script_json
+from .jsonld import event_script, organisation_data, script_json
 from .organisations import Directory
 from .l10n import N_
 from .settings import save_as
@@ -54,6 +55,12 @@ class NashraGenerator(Generator):
         self.env.autoescape = select_autoescape(disabled_extensions=("txt",), default=True)
         l10n.install(self.env)
         self.env.globals["fragment"] = fragment
+        if self.settings["BUILD_CACHE"]:
+            # Compiled templates, kept between builds (Jinja checks each
+            # template's source against the one it compiled).
+            folder = os.path.join(self.settings["CACHE_PATH"], "templates")
+            os.makedirs(folder, exist_ok=True)
+            self.env.bytecode_cache = FileSystemBytecodeCache(folder)
         self.context["nashra_jinja_env"] = self.env
 
     @property
@@ -183,14 +190,42 @@ class SiteFilesGenerator(NashraGenerator):
         writer.flush()
 
 
-@dataclass(frozen=True)
 class EventLinks:
-    """Ways to add one event to a calendar, shown on its article."""
+    """Ways to add one event to a calendar, shown on its article: worked out
+    only when a page shows them (a rebuild that reuses the page never does)."""
 
-    ics: str
-    webcal: str
-    google: str
-    outlook: str
+    def __init__(self, article, ics, settings):
+        self.ics = ics
+        self._article = article
+        self._settings = settings
+
+    @cached_property
+    def webcal(self):
+        return ical.webcal_url(self._settings, self.ics)
+
+    @cached_property
+    def google(self):
+        return ical.google_calendar_url(self._article, self._settings)
+
+    @cached_property
+    def outlook(self):
+        return ical.outlook_url(self._article, self._settings)
+
+
+class Deferred:
+    """HTML made the first time a template prints it."""
+
+    def __init__(self, make):
+        self._make = make
+
+    @cached_property
+    def _html(self):
+        return self._make()
+
+    def __html__(self):
+        return self._html
+
+    __str__ = __html__
 
 
 class EventsGenerator(NashraGenerator):
@@ -220,17 +255,10 @@ class EventsGenerator(NashraGenerator):
 
     def _describe_event(self, article, edition):
         """The structured data and calendar links an article page shows."""
-        article.event_json_ld = script_json(event_data(article, edition.lang, self.settings))
-        if not article.event.day_known:
-            article.event_links = None
-            return
-        path = edition.url("EVENTS_EVENT_CALENDAR", slug=article.slug)
+        article.event_json_ld = Deferred(partial(event_script, article, edition.lang, self.settings))
         article.event_links = EventLinks(
-            ics=path,
-            webcal=ical.webcal_url(self.settings, path),
-            google=ical.google_calendar_url(article, self.settings),
-            outlook=ical.outlook_url(article, self.settings),
-        )
+            article, edition.url("EVENTS_EVENT_CALENDAR", slug=article.slug), self.settings,
+        ) if article.event.day_known else None
 
     def generate_output(self, writer):
         for edition in self.site.editions.values():

@@ -30,6 +30,10 @@ def script_json(data):
     return Markup(text)
 
 
+def event_script(article, lang, settings):
+    return script_json(event_data(article, lang, settings))
+
+
 def event_data(article, lang, settings):
     event = article.event
     data = {

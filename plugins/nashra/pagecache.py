@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 # The key under which build.py gives the folder the new site will replace.
 FINAL_OUTPUT = "_nashra_final_output"
+# The key under which the writer gives the files it linked, for verification.
+REUSED_FILES = "_nashra_reused_files"
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel", "icalendar", "feedgenerator", "markdown",
              "typogrify", "smartypants", "nh3", "pygments")
 # Settings that say where and whether to build, not what: they change no page.
@@ -53,6 +55,8 @@ class PageCache:
             "pages-" + hashlib.sha256(self.previous.encode()).hexdigest()[:16] + ".pickle")
         self.previous_jobs = self._load_manifest()
         self.jobs = {}
+        self.reused = set()  # output-relative paths
+        self._folders = set()
 
     @classmethod
     def open(cls, settings, conversions):
@@ -74,8 +78,12 @@ class PageCache:
             return False
         for relative, _, _ in previous[1]:
             target = os.path.join(self.output, relative)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
             os.link(os.path.join(self.previous, relative), target)
+            self.reused.add(relative)
         self.jobs[job.name] = previous
         return True
 
@@ -91,7 +99,9 @@ class PageCache:
         entries = []
         for path in paths:
             stat = os.stat(path)
-            entries.append((os.path.relpath(path, self.output), stat.st_size, stat.st_mtime_ns))
+            prefix = self.output + os.sep
+            relative = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, self.output)
+            entries.append((relative, stat.st_size, stat.st_mtime_ns))
         self.jobs[job.name] = (key, entries)
 
     def save(self):
@@ -132,25 +142,18 @@ def _site_key(settings, conversions):
 
 
 def _content_description(settings, conversions):
-    """Every file in the content folder by name; Markdown files by their metadata
-    (their whole text when the summary is derived from it), others by size and
-    modification time."""
+    """Every file in the content folder: Markdown files by their metadata (see
+    convert.metadata_digest), others by name, size and modification time."""
     root = settings["PATH"]
     by_date_of_file = settings.get("DEFAULT_DATE") == "fs"
-    parts = []
+    parts = [conversions.metadata]
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
-            digest = conversions.digests.get(os.path.abspath(path))
-            if digest is None or by_date_of_file:
+            if by_date_of_file or os.path.abspath(path) not in conversions.digests:
                 stat = os.stat(path)
                 parts.append(f"{os.path.relpath(path, root)} {stat.st_size} {stat.st_mtime_ns}")
-            if digest is not None:
-                converted = conversions.by_digest[digest]
-                derived = "" if "summary" in converted.meta else digest
-                parts.append(repr((os.path.relpath(path, root), sorted(converted.meta.items()),
-                                   converted.title, converted.summary, derived)))
     return "\n".join(parts)
 
 

@@ -1,8 +1,10 @@
 """Signal wiring of the Nashra plugin: register() only connects signals."""
 
+from dataclasses import replace
+
 from pelican import signals
 
-from .check import check_content, content_files
+from .check import SOURCES, check_sources, content_files
 from .convert import CONVERSIONS, convert_files
 from .generators import (
     EditionsGenerator,
@@ -13,6 +15,7 @@ from .generators import (
     SearchGenerator,
     SiteFilesGenerator,
 )
+from .pagecache import REUSED_FILES
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
 from .search import index_site
@@ -26,7 +29,8 @@ def prepare(pelican):
     that its `path:line` messages come first and nothing is half-built; then
     convert every file, in parallel, for the readers to look up."""
     settings = configure(pelican.settings)
-    errors = [problem for problem in check_content(settings) if not problem.warning]
+    problems, settings[SOURCES] = check_sources(settings)
+    errors = [problem for problem in problems if not problem.warning]
     if errors:
         raise ContentProblems(errors)
     paths = content_files(settings, "ARTICLE_PATHS") + content_files(settings, "PAGE_PATHS")
@@ -38,9 +42,18 @@ def finish(pelican):
     the content promises is missing (the index included)."""
     if pelican.settings["SEARCH_INDEX"]:
         index_site(pelican.settings["OUTPUT_PATH"])
-    shortfalls = verify_output(pelican.settings, pelican.settings["OUTPUT_PATH"])
+    settings = pelican.settings
+    shortfalls = verify_output(settings, settings["OUTPUT_PATH"], settings.get(SOURCES),
+                               settings.get(REUSED_FILES, frozenset()))
     if shortfalls:
         raise OutputIncomplete(shortfalls)
+
+
+def forget_conversions(generator):
+    """Once Pelican has read every file, the conversions' texts live in its
+    articles and pages; the page cache needs only their digests."""
+    settings = generator.settings
+    settings[CONVERSIONS] = replace(settings[CONVERSIONS], by_digest={})
 
 
 def drop_pelican_taxonomy(generator):
@@ -74,4 +87,5 @@ def register():
     signals.get_generators.connect(nashra_generators)
     signals.get_writer.connect(nashra_writer)
     signals.article_generator_finalized.connect(drop_pelican_taxonomy)
+    signals.page_generator_finalized.connect(forget_conversions)
     signals.finalized.connect(finish)

@@ -23,7 +23,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .convert import CONVERSIONS
-from .pagecache import PageCache
+from .pagecache import REUSED_FILES, PageCache
 from .parallel import run_shares
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ class NashraWriter(Writer):
         self._job_files = []
 
     def write_file(self, name, template, context, *args, **kwargs):
+        if not name:
+            return  # Pelican's generators ask for the pages Nashra switched off
         edition = kwargs.get("edition") or context.get("edition")
         shown = [kwargs[key] for key in ("article", "page") if kwargs.get(key) is not None]
         self._defer(partial(super().write_file, name, template, context, *args, **kwargs),
@@ -116,6 +118,7 @@ class NashraWriter(Writer):
         self._written_files = seen
         if cache:
             cache.save()
+            self.settings[REUSED_FILES] = frozenset(cache.reused)
 
     def _run_share(self, jobs):
         """The files each job wrote, in order."""
