@@ -23,7 +23,18 @@ def require(command, package):
     path = shutil.which(command)
     if path:
         return path
-    message = f"{command} is missing: `make test` installs it as root (apt-get install {package})"
+    missing(f"{command} is missing: `make test` installs it as root (apt-get install {package})")
+
+
+def require_npm_file(path, package):
+    """A file of an npm package from package-lock.json, as require() does."""
+    if not path.exists():
+        missing(f"{package} is not installed: `make test` runs npm ci")
+    return path
+
+
+def missing(message):
+    """Under CI=true a missing tool fails the test; elsewhere it skips it."""
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)

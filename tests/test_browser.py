@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import ARTIFACTS, require, screenshot, serve
+from browser import ARTIFACTS, require, require_npm_file, screenshot, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -68,12 +68,7 @@ def published_site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def axe_source():
     require("node", "nodejs")
-    if not AXE.exists():
-        message = "axe-core is not installed: `make test` runs npm ci"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return AXE.read_text(encoding="utf-8")
+    return require_npm_file(AXE, "axe-core").read_text(encoding="utf-8")
 
 
 class Watch:

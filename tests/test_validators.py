@@ -4,14 +4,13 @@ npm's vnu-jar (older jars reject CSP Level 3's 'wasm-unsafe-eval' and CSS
 logical properties, which browsers accept)."""
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from browser import require
+from browser import require, require_npm_file
 from conftest import ROOT, article
 
 JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -19,11 +18,7 @@ JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 def require_java():
     require("java", "default-jre-headless")
-    if not JAR.exists():
-        message = "vnu-jar is not installed: `make test` runs npm ci"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_npm_file(JAR, "vnu-jar")
 
 
 def vnu(*roots):

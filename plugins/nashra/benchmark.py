@@ -160,11 +160,11 @@ def measure(command, env=None, memory=False):
             peak[0] = max(peak[0], _tree_rss(process.pid))
             time.sleep(0.02)
 
-    sampler = threading.Thread(target=sample)
-    if memory:
+    sampler = threading.Thread(target=sample) if memory else None
+    if sampler:
         sampler.start()
     _, errors = process.communicate()
-    if memory:
+    if sampler:
         sampler.join()
     seconds = time.perf_counter() - started
     if process.returncode != 0:

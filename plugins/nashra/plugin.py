@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from pelican import signals
 
-from .check import SOURCES, check_sources, content_files
+from .check import SOURCES, check_sources
 from .convert import CONVERSIONS, convert_files
 from .generators import (
     EditionsGenerator,
@@ -33,7 +33,7 @@ def prepare(pelican):
     errors = [problem for problem in problems if not problem.warning]
     if errors:
         raise ContentProblems(errors)
-    paths = content_files(settings, "ARTICLE_PATHS") + content_files(settings, "PAGE_PATHS")
+    paths = [source.path for source in settings[SOURCES]]  # every file: none failed to read
     settings[CONVERSIONS] = convert_files(settings, paths, use_cache=settings["BUILD_CACHE"])
 
 

@@ -89,11 +89,10 @@ class NashraWriter(Writer):
     def _pages_of(self, kwargs):
         """How many files a write_file call makes: one per page of a listing."""
         paginated = kwargs.get("paginated") or {}
-        per_page = self.settings["PAGINATED_TEMPLATES"].get(kwargs.get("template_name"))
+        per_page = self.settings["PAGINATED_TEMPLATES"].get(kwargs.get("template_name")) or \
+            self.settings["DEFAULT_PAGINATION"]
         items = max((len(values) for values in paginated.values()), default=0)
-        if not (per_page or self.settings["DEFAULT_PAGINATION"]) or not items:
-            return 1
-        return -(-items // (per_page or self.settings["DEFAULT_PAGINATION"]))
+        return max(1, -(-items // per_page)) if per_page else 1
 
     def flush(self):
         """Write every deferred file: what the previous build wrote from the same
@@ -105,13 +104,17 @@ class NashraWriter(Writer):
         keys = {job: cache.key(job) for job in jobs} if cache else {}
         to_render = [job for job in jobs if not (cache and cache.reuse(job, keys[job]))]
         logger.debug("nashra: %d of %d files reused", len(jobs) - len(to_render), len(jobs))
+        if cache:
+            # A linked file shares its inode with the previous output: Pelican's
+            # guard must refuse to open it for writing, in every process.
+            self._written_files |= {sanitised_join(self.output_path, path) for path in cache.reused}
         shares = share_out(to_render, self.settings["BUILD_PROCESSES"] or os.cpu_count() or 1)
         seen = set(self._written_files)
         for share, written in zip(shares, run_shares(shares, self._run_share)):
             for job, paths in zip(share, written):
-                if seen.intersection(paths):
-                    raise FileOverwriteFailedError(
-                        f"nashra: {sorted(seen.intersection(paths))[0]} was written twice")
+                twice = seen.intersection(paths)
+                if twice:
+                    raise FileOverwriteFailedError(f"nashra: {min(twice)} was written twice")
                 seen.update(paths)
                 if cache:
                     cache.record(job, keys[job], paths)
