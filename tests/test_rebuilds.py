@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CONTENT, SETTINGS, BuiltSite
 from nashra import parallel
-from nashra.build import build
+from nashra.build import BuildFailed, build
 from nashra.writer import Job, share_out
 
 EDITED = "articles/ifla-regional-offices-meeting-doha.ar.md"
@@ -93,6 +93,63 @@ def test_an_output_file_changed_by_hand_is_written_again(site_folder):
     page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
     output = rebuild(site_folder)
     assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+
+
+def snapshot(output):
+    return {path: (inode, (output / path).read_bytes()) for path, inode in inodes(output).items()}
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if ".building-" in p.name or ".previous-" in p.name)
+
+
+def test_an_update_in_place_removes_what_the_site_no_longer_has(site_folder):
+    (site_folder / "output" / "stray.html").write_text("old", encoding="utf-8")
+    (site_folder / "output" / "gone" / "deeper").mkdir(parents=True)
+    (site_folder / "output" / "gone" / "deeper" / "index.html").write_text("old", encoding="utf-8")
+    edit(site_folder, "\n\n", "\n\nفقرة أخرى.\n\n")
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+    assert leftovers(site_folder) == []
+
+
+def test_an_update_that_fails_half_way_puts_every_file_back(site_folder, monkeypatch):
+    from nashra import build as build_module
+
+    before = snapshot(site_folder / "output")
+    moves = []
+
+    def failing_move(root, relative, to_root, move=build_module._move):
+        moves.append(relative)
+        if len(moves) == 5:
+            raise OSError("the disk is full")
+        return move(root, relative, to_root)
+
+    edit(site_folder, "\n\n", "\n\nفقرة أضيفت للاختبار.\n\n")
+    monkeypatch.setattr(build_module, "_move", failing_move)
+    with pytest.raises(OSError, match="the disk is full"):
+        rebuild(site_folder)
+    assert snapshot(site_folder / "output") == before
+    assert leftovers(site_folder) == []
+    monkeypatch.undo()
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+
+
+def test_a_build_that_fails_verification_leaves_the_output_as_it_was(site_folder, monkeypatch):
+    from nashra import plugin
+
+    before = snapshot(site_folder / "output")
+    edit(site_folder, "\n\n", "\n\nفقرة أضيفت للاختبار.\n\n")
+    monkeypatch.setattr(plugin, "verify_output", lambda *args: ["a page was not written"])
+    with pytest.raises(BuildFailed, match="a page was not written"):
+        rebuild(site_folder)
+    assert snapshot(site_folder / "output") == before
+    monkeypatch.undo()
+    output = rebuild(site_folder)
+    assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+    page = BuiltSite(output).page("articles/ifla-regional-offices-meeting-doha/")
+    assert "فقرة أضيفت للاختبار." in page.find("main").get_text()
 
 
 def test_a_replaced_output_folder_is_not_trusted(site_folder):

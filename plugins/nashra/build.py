@@ -1,9 +1,16 @@
 """Building a site the safe way, for ``invoke build`` and the tests.
 
-The site is built into a fresh directory beside the output folder, and swapped
-into place only when the whole build succeeded, its verification included
-(see verify.py): a failed build leaves the previous site exactly as it was. Any
+The site is built into a fresh directory beside the output folder, and takes
+its place only when the whole build succeeded, its verification included (see
+verify.py): a failed build leaves the previous site exactly as it was. Any
 warning or error Pelican logs fails the build.
+
+It takes its place in one of two ways. Usually the new folder holds the whole
+site and is swapped in. When the page cache kept most files of the previous
+build (see pagecache.py), the new folder holds only the files rendered again,
+and they are moved into the previous output, which loses the files the site no
+longer has; the files replaced or removed are set aside first, and put back if
+the update fails half-way.
 """
 
 import logging
@@ -17,7 +24,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
-from .pagecache import FINAL_OUTPUT
+from .pagecache import FINAL_OUTPUT, IN_PLACE, REUSED_FILES, commit_record
 from .problems import ContentProblems
 from .search import SearchIndexFailed
 from .settings import SettingsError
@@ -61,8 +68,12 @@ def build(settings_file, content=None, output=None, overrides=None):
     started = time.perf_counter()
     try:
         _run_pelican(settings)
-        written = sum(len(files) for _, _, files in os.walk(staging))
-        _swap_into_place(staging, final)
+        if settings.get(IN_PLACE):
+            written = _update_in_place(staging, final, settings[REUSED_FILES])
+        else:
+            written = len(_files_under(staging))
+            _swap_into_place(staging, final)
+        commit_record(settings)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -91,3 +102,68 @@ def _swap_into_place(staging, final):
     os.rename(staging, final)
     if previous:
         shutil.rmtree(previous, ignore_errors=True)
+
+
+def _update_in_place(staging, final, kept):
+    """Move the files in `staging` into `final`, and remove from it what is
+    neither among them nor `kept`; the number of files the site now has."""
+    rendered = _files_under(staging)
+    stale = _files_under(final) - rendered - kept
+    aside = tempfile.mkdtemp(prefix=os.path.basename(final) + ".previous-",
+                             dir=os.path.dirname(final))
+    done = []  # (path, whether a previous file was set aside for it)
+    try:
+        for relative in sorted(rendered):
+            done.append((relative, _move(final, relative, aside)))
+            _move(staging, relative, final)
+        for relative in sorted(stale):
+            done.append((relative, _move(final, relative, aside)))
+    except BaseException:
+        _put_back(done, rendered, staging, final, aside)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    _remove_empty_folders(final, stale)
+    shutil.rmtree(staging, ignore_errors=True)
+    return len(rendered | kept)
+
+
+def _put_back(done, rendered, staging, final, aside):
+    for relative, set_aside in reversed(done):
+        if relative in rendered and os.path.lexists(os.path.join(final, relative)):
+            _move(final, relative, staging)
+        if set_aside:
+            _move(aside, relative, final)
+    _remove_empty_folders(final, rendered)
+
+
+def _move(root, relative, to_root):
+    """Move root/relative to to_root/relative; False if there is nothing to move."""
+    source = os.path.join(root, relative)
+    if not os.path.lexists(source):
+        return False
+    target = os.path.join(to_root, relative)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    os.replace(source, target)
+    return True
+
+
+def _remove_empty_folders(root, relatives):
+    """Remove the folders of these paths, and their parents, that are now empty."""
+    folders = {os.path.dirname(relative) for relative in relatives}
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder:
+            try:
+                os.rmdir(os.path.join(root, folder))
+            except OSError:
+                break  # not empty, or already gone
+            folder = os.path.dirname(folder)
+
+
+def _files_under(root):
+    """Every file under root, as paths relative to it."""
+    found = set()
+    for folder, _, files in os.walk(root):
+        prefix = os.path.relpath(folder, root)
+        found.update(name if prefix == "." else os.path.join(prefix, name) for name in files)
+    return found

@@ -15,9 +15,12 @@ article's text changes the keys of its own page and of the feeds that carry it;
 editing its title or date changes the site key, and so every key.
 
 When the previous build wrote a job under the same key, and its files are still
-in the output unchanged (same size and modification time), they are hard-linked
-into the new build instead of rendered: the same bytes, the same inode and
-modification time, so `rsync` and CDN uploads skip them too. The record of what
+in the output unchanged (same size and modification time), they are kept
+instead of rendered: the same bytes, the same inode and modification time, so
+`rsync` and CDN uploads skip them too. When most files are kept, the build
+writes only the others, and build.py moves them into the previous output (an
+update in place); otherwise the kept files are hard-linked into the new folder
+that replaces the output whole. The record of what
 each build wrote lives in CACHE_PATH, one per output folder, and names the
 folder it describes (its inode), so a replaced output folder is never trusted.
 """
@@ -36,8 +39,14 @@ logger = logging.getLogger(__name__)
 
 # The key under which build.py gives the folder the new site will replace.
 FINAL_OUTPUT = "_nashra_final_output"
-# The key under which the writer gives the files it linked, for verification.
+# The key under which the writer gives the files it kept, for verification.
 REUSED_FILES = "_nashra_reused_files"
+# The key under which the writer says that the kept files stay in the previous
+# output, which build.py is to update in place.
+IN_PLACE = "_nashra_update_in_place"
+# Moving files one by one into the previous output costs about what creating
+# them in a new folder does: it pays while at most this share is new.
+IN_PLACE_AT_MOST = 0.5
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "babel", "icalendar", "feedgenerator", "markdown",
              "typogrify", "smartypants", "nh3", "pygments")
 # Settings that say where and whether to build, not what: they change no page.
@@ -51,8 +60,7 @@ class PageCache:
         self.previous = settings[FINAL_OUTPUT]
         self.digests = conversions.digests
         self.site_key = _site_key(settings, conversions)
-        self.manifest_path = Path(settings["CACHE_PATH"]) / (
-            "pages-" + hashlib.sha256(self.previous.encode()).hexdigest()[:16] + ".pickle")
+        self.manifest_path = manifest_path(settings)
         self.previous_jobs = self._load_manifest()
         self.jobs = {}
         self.reused = set()  # output-relative paths
@@ -70,22 +78,37 @@ class PageCache:
         parts += [self.digests.get(os.path.abspath(content.source_path), "?") for content in job.bodies]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def reuse(self, job, key):
-        """Link the files the previous build wrote for this job under the same
-        key into the new output; False (nothing linked) if it cannot."""
+    def reusable(self, job, key):
+        """Did the previous build write this job under the same key, and are
+        its files still there as it wrote them?"""
         previous = self.previous_jobs.get(job.name)
-        if not previous or previous[0] != key or not all(map(self._unchanged, previous[1])):
-            return False
+        return bool(previous) and previous[0] == key and all(map(self._unchanged, previous[1]))
+
+    def updates_in_place(self, reusable, total):
+        """Whether to update the previous output in place, keeping `reusable`
+        of `total` jobs. Not with a search index: Pagefind indexes one folder
+        holding the whole site."""
+        return bool(total) and not self.settings["SEARCH_INDEX"] and \
+            total - reusable <= IN_PLACE_AT_MOST * total
+
+    def reuse(self, job, link):
+        """Keep the files the previous build wrote for a reusable job: linked
+        into the new output, or left in the previous one that is to be
+        updated in place."""
+        previous = self.previous_jobs[job.name]
         for relative, _, _ in previous[1]:
-            target = os.path.join(self.output, relative)
-            folder = os.path.dirname(target)
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
-            os.link(os.path.join(self.previous, relative), target)
+            if link:
+                self._link(relative)
             self.reused.add(relative)
         self.jobs[job.name] = previous
-        return True
+
+    def _link(self, relative):
+        target = os.path.join(self.output, relative)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+        os.link(os.path.join(self.previous, relative), target)
 
     def _unchanged(self, entry):
         relative, size, mtime = entry
@@ -104,15 +127,16 @@ class PageCache:
             entries.append((relative, stat.st_size, stat.st_mtime_ns))
         self.jobs[job.name] = (key, entries)
 
-    def save(self):
-        """Keep what this build wrote, for the next; the record names this
-        build's folder, which becomes the output only if the build succeeds."""
-        manifest = {"folder": os.stat(self.output).st_ino, "jobs": self.jobs}
+    def save(self, in_place):
+        """Keep what this build wrote, for the next, as a record that names the
+        folder it describes: the previous output when it is updated in place,
+        else this build's folder. The record counts only once the build has
+        succeeded (see commit_record)."""
+        folder = self.previous if in_place else self.output
+        manifest = {"folder": os.stat(folder).st_ino, "jobs": self.jobs}
         self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.manifest_path.with_suffix(".partial")
-        with open(partial, "wb") as stream:
+        with open(_pending(self.manifest_path), "wb") as stream:
             pickle.dump(manifest, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.manifest_path)
 
     def _load_manifest(self):
         try:
@@ -123,6 +147,24 @@ class PageCache:
         except (OSError, EOFError, KeyError, TypeError, pickle.UnpicklingError):
             pass
         return {}
+
+
+def manifest_path(settings):
+    """Where the record of what was written into this output folder lives."""
+    name = hashlib.sha256(settings[FINAL_OUTPUT].encode()).hexdigest()[:16]
+    return Path(settings["CACHE_PATH"]) / f"pages-{name}.pickle"
+
+
+def _pending(path):
+    return path.with_suffix(".pending")
+
+
+def commit_record(settings):
+    """The build succeeded: its record of what it wrote is the one to trust."""
+    if settings.get(FINAL_OUTPUT) and settings["BUILD_CACHE"]:
+        path = manifest_path(settings)
+        if _pending(path).exists():
+            os.replace(_pending(path), path)
 
 
 def _site_key(settings, conversions):

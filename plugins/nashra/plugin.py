@@ -15,7 +15,7 @@ from .generators import (
     SearchGenerator,
     SiteFilesGenerator,
 )
-from .pagecache import REUSED_FILES
+from .pagecache import FINAL_OUTPUT, IN_PLACE, REUSED_FILES
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
 from .search import index_site
@@ -43,8 +43,9 @@ def finish(pelican):
     if pelican.settings["SEARCH_INDEX"]:
         index_site(pelican.settings["OUTPUT_PATH"])
     settings = pelican.settings
+    kept_in = settings[FINAL_OUTPUT] if settings.get(IN_PLACE) else settings["OUTPUT_PATH"]
     shortfalls = verify_output(settings, settings["OUTPUT_PATH"], settings.get(SOURCES),
-                               settings.get(REUSED_FILES, frozenset()))
+                               settings.get(REUSED_FILES, frozenset()), kept_in)
     if shortfalls:
         raise OutputIncomplete(shortfalls)
 

@@ -22,11 +22,13 @@ class OutputIncomplete(Exception):
                          + "\n".join(f"  - {shortfall}" for shortfall in shortfalls))
 
 
-def verify_output(settings, output, sources=None, trusted=frozenset()):
+def verify_output(settings, output, sources=None, trusted=frozenset(), trusted_in=None):
     """Every shortfall of the output at `output`; [] when the site is complete.
     `sources` are the content as the check read it (read again if None);
-    `trusted` the output files linked from the previous build, which passed
-    this verification with the same content: they are not read again."""
+    `trusted` the output files kept from the previous build, which passed this
+    verification with the same content: they are not read again, and are in
+    the folder `trusted_in` (the output itself unless it is updated in place)."""
+    locate = _locator(output, trusted, trusted_in or output)
     if sources is None:
         _, sources = check_sources(settings)
     shortfalls = []
@@ -36,17 +38,24 @@ def verify_output(settings, output, sources=None, trusted=frozenset()):
         if save_as(url) in trusted:
             pages[source.path] = (url, TRUSTED)
             continue
-        page = _read_page(output, url, settings["SITEURL"])
+        page = _read_page(locate, url, settings["SITEURL"])
         pages[source.path] = (url, page)
         if page is None:
             shortfalls.append(f"{url} ({source.path}) was not written")
         elif page.lang != source.value("lang"):
             shortfalls.append(f"{url} ({source.path}) is in '{page.lang}', not "
                               f"'{source.value('lang')}'")
-    shortfalls += _translation_shortfalls(sources, pages, output, settings["SITEURL"])
+    shortfalls += _translation_shortfalls(sources, pages, locate, settings["SITEURL"])
     shortfalls += [f"{path} was not written" for path in expected_files(settings, sources)
-                   if not os.path.isfile(os.path.join(output, path))]
+                   if not os.path.isfile(locate(path))]
     return shortfalls
+
+
+def _locator(output, trusted, trusted_in):
+    """The full path of an output file, wherever this build keeps it."""
+    def locate(relative):
+        return os.path.join(trusted_in if relative in trusted else output, relative)
+    return locate
 
 
 def expected_url(settings, source):
@@ -90,7 +99,7 @@ def expected_files(settings, sources):
     return sorted(files)
 
 
-def _translation_shortfalls(sources, pages, output, siteurl):
+def _translation_shortfalls(sources, pages, locate, siteurl):
     shortfalls = []
     for group in translation_groups(sources):
         if all(pages[source.path][1] is TRUSTED for source in group):
@@ -98,7 +107,7 @@ def _translation_shortfalls(sources, pages, output, siteurl):
         for source in group:
             url, page = pages[source.path]
             if page is TRUSTED:
-                page = _read_page(output, url, siteurl)
+                page = _read_page(locate, url, siteurl)
             for other in group:
                 if other is source or other.value("status") != source.value("status") or page is None:
                     continue
@@ -136,10 +145,10 @@ class _Page(HTMLParser):
             self.alternates[attributes["hreflang"]] = href.removeprefix(self.siteurl + "/")
 
 
-def _read_page(output, url, siteurl):
+def _read_page(locate, url, siteurl):
     """The language and alternates of a page: both are in its <head>, so the
     parser stops there instead of reading the whole page."""
-    path = os.path.join(output, save_as(url))
+    path = locate(save_as(url))
     if not os.path.isfile(path):
         return None
     page = _Page(siteurl)

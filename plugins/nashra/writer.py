@@ -23,7 +23,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from .convert import CONVERSIONS
-from .pagecache import REUSED_FILES, PageCache
+from .pagecache import IN_PLACE, REUSED_FILES, PageCache
 from .parallel import run_shares
 
 logger = logging.getLogger(__name__)
@@ -102,11 +102,16 @@ class NashraWriter(Writer):
         jobs, self._jobs = self._jobs, []
         cache = PageCache.open(self.settings, self.settings.get(CONVERSIONS))
         keys = {job: cache.key(job) for job in jobs} if cache else {}
-        to_render = [job for job in jobs if not (cache and cache.reuse(job, keys[job]))]
-        logger.debug("nashra: %d of %d files reused", len(jobs) - len(to_render), len(jobs))
+        reusable = {job for job in jobs if cache and cache.reusable(job, keys[job])}
+        in_place = bool(cache) and cache.updates_in_place(len(reusable), len(jobs))
+        for job in jobs:
+            if job in reusable:
+                cache.reuse(job, link=not in_place)
+        to_render = [job for job in jobs if job not in reusable]
+        logger.debug("nashra: %d of %d jobs reused", len(reusable), len(jobs))
         if cache:
-            # A linked file shares its inode with the previous output: Pelican's
-            # guard must refuse to open it for writing, in every process.
+            # A kept file is the previous output's: Pelican's guard must refuse
+            # to write it again, in every process.
             self._written_files |= {sanitised_join(self.output_path, path) for path in cache.reused}
         shares = share_out(to_render, self.settings["BUILD_PROCESSES"] or os.cpu_count() or 1)
         seen = set(self._written_files)
@@ -120,8 +125,9 @@ class NashraWriter(Writer):
                     cache.record(job, keys[job], paths)
         self._written_files = seen
         if cache:
-            cache.save()
+            cache.save(in_place)
             self.settings[REUSED_FILES] = frozenset(cache.reused)
+            self.settings[IN_PLACE] = in_place
 
     def _run_share(self, jobs):
         """The files each job wrote, in order."""
