@@ -202,3 +202,24 @@ def test_the_scaffold_documents_every_field():
     text = render({"Title": "T", "Slug": "s", "Lang": "en"}, "en")
     assert text.startswith("Title: T\nDate:\nSlug: s\nLang: en\n")
     assert io.StringIO(text).read().count("<!--") == 1
+
+
+def test_verification_reads_many_pages_in_parallel_as_it_reads_one(tmp_path):
+    from nashra import verify
+
+    urls = [f"p{number}/" for number in range(verify.PARALLEL_FROM + 1)]
+    for number, url in enumerate(urls):
+        if number % 7:  # every seventh page is missing
+            (tmp_path / url).mkdir()
+            lang = "ar" if number % 2 else "en"
+            (tmp_path / url / "index.html").write_text(
+                f'<html lang="{lang}"><head><link rel="alternate" hreflang="x" href="/x{number}/">'
+                f"</head><body></body></html>", encoding="utf-8")
+
+    def locate(relative):
+        return str(tmp_path / relative)
+
+    found = verify._read_pages(locate, urls, "")
+    assert found == {url: verify._read_page(locate, url, "") for url in urls}
+    assert [found[url] is None for url in urls[:8]] == [True] + [False] * 6 + [True]
+    assert found["p1/"] == ("ar", {"x": "x1/"}) and found[urls[-1]].lang == "en"
