@@ -77,9 +77,8 @@ def markdown_options(settings):
     meta (without mutating the settings, as Pelican's reader does)."""
     options = dict(settings["MARKDOWN"])
     configs = options.get("extension_configs", {})
-    extensions = list(options.get("extensions", []))
-    extensions += [name for name in [*configs, "markdown.extensions.meta"] if name not in extensions]
-    return {**options, "extension_configs": configs, "extensions": extensions}
+    named = [*options.get("extensions", []), *configs, "markdown.extensions.meta"]
+    return {**options, "extension_configs": configs, "extensions": list(dict.fromkeys(named))}
 
 
 def digest(data):
