@@ -3,7 +3,9 @@
 The Makefile only prepares the virtual environment and calls these.
 """
 
+import atexit
 import datetime
+import gc
 import os
 import shutil
 import sys
@@ -22,6 +24,11 @@ CONTENT = os.path.join(HERE, "content")
 THEME = os.path.join(HERE, "theme")
 CATALOGS = os.path.join(THEME, "translations")
 PLUGIN = os.path.join(HERE, "plugins", "nashra")
+
+# At exit the interpreter's last garbage collections walk every object a build
+# made (0.3 s of a 1.8 s rebuild at 1,000 pairs), only to free memory that the
+# process's end frees anyway. Frozen objects are left out of them.
+atexit.register(gc.freeze)
 
 
 def _build(settings=SETTINGS, content=None, output=OUTPUT, overrides=None):

@@ -8,6 +8,7 @@ cache lives under CACHE_PATH in a folder named after all but the bytes, so a
 change to any of them can never serve a stale conversion.
 """
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -134,6 +135,9 @@ _worker_converter = None
 def _start_worker(settings):
     global _worker_converter  # noqa: PLW0603 - one per worker process, never in the parent
     _worker_converter = Converter(settings)
+    # What the worker inherited is never garbage: left out of its collections,
+    # it is neither walked (nor so copied) while converting nor at exit.
+    gc.freeze()
 
 
 def _convert_in_worker(data):
