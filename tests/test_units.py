@@ -194,6 +194,40 @@ def test_typography_only_for_the_languages_that_want_it():
     assert typographer('<p>"الإفلا" -- IFLA</p>', "ar") == '<p>"الإفلا" -- IFLA</p>'
 
 
+TYPESET_CASES = [
+    '<p>"IFLA" -- 2025</p>\n<p>It\'s the U.S.A. &amp; AT&T & co.</p>',
+    # lone quotes at the start of blocks and after inline tags at line ends
+    '<p>"<em>quoted</em>"</p>\n<p>\'<a href="/x/">single</a>\'</p>\n<p>plain text here</p>',
+    '<p>a soft break <em>ends</em>\n<strong>here</strong> "and" goes on</p>\n<ul>\n<li>one</li>\n<li>"two"</li>\n</ul>',
+    # code and keyboard elements across lines keep their quotes and dashes
+    '<pre><code>x = "a" -- b\n<span>"c"</span>\n</code></pre>\n<p>after "it" -- yes</p>',
+    '<p>press <kbd>"Ctrl"\n</kbd>\n<kbd>--x</kbd> "now"</p>\n<p>NASA and ESA... ok</p>',
+    '<p><kbd>\n<span>"x" -- y</span>\n</kbd> "z"</p>\n<p><samp>\n<b>\'q\'</b>\n</samp></p>',
+    # a line that starts with text carries its line break to the quote after it
+    '<p>a <em>b</em>\n\'. quoted text</p>\n<p>c <em>d</em>\n"! e" f</p>',
+    '<p>``double`` and \\"escaped\\" and &quot;entity&quot;</p>\n<p>. . . end</p>',
+    '<blockquote>\n<p>"Nested" quote</p>\n</blockquote>\n<table>\n<tr><td>"cell"</td></tr>\n</table>',
+    "no tags at all, just 'text' -- with dashes",
+    '<p>last line without a break "x"</p>',
+    '<h2>"Jayhawks" & KU fans act extremely obnoxiously</h2>\r\n<p>"crlf"</p>',
+]
+
+
+@pytest.mark.parametrize("overrides", [
+    {}, {"TYPOGRIFY_DASHES": "oldschool"}, {"TYPOGRIFY_DASHES": "oldschool_inverted"},
+    {"TYPOGRIFY_OMIT_FILTERS": ["widont", "amp"]}, {"TYPOGRIFY_IGNORE_TAGS": ["h2", ".x"]},
+])
+def test_typography_is_typogrifys_to_the_byte(overrides):
+    from typogrify.filters import typogrify
+
+    typographer = Typographer({"TYPOGRIFY_LANGUAGES": ["en"], **overrides})
+    omitted = dict.fromkeys(overrides.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+    ignored = overrides.get("TYPOGRIFY_IGNORE_TAGS", [])
+    html = "\n".join(TYPESET_CASES)
+    for text in [*TYPESET_CASES, html]:
+        assert typographer(text, "en") == typogrify(text, ignored, **omitted), text
+
+
 def test_the_scaffold_documents_every_field():
     from nashra.check import FIELDS
     from nashra.scaffold import FIELDS as documented, render

@@ -108,27 +108,88 @@ class _TextRewriter(HTMLParser):
 
 class Typographer:
     """typogrify, configured from Pelican's TYPOGRIFY_* settings, applied only to
-    the languages in TYPOGRIFY_LANGUAGES."""
+    the languages in TYPOGRIFY_LANGUAGES.
+
+    It runs typogrify's own filters in typogrify's order, on the parts of the
+    text typogrify would process, with one saving: amp, smartypants and caps
+    run only on the blocks of a text that hold something they change (most
+    blocks have no ampersand, quote, dash or run of capitals). The output is
+    typogrify's to the byte (tests/test_units.py compares)."""
+
+    FILTERS = ("amp", "smartypants", "caps", "initial_quotes", "widont")
 
     def __init__(self, settings):
         self.languages = frozenset(settings["TYPOGRIFY_LANGUAGES"])
         self.ignore_tags = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
-        self.omit = dict.fromkeys(settings.get("TYPOGRIFY_OMIT_FILTERS", []), False)
+        omitted = set(settings.get("TYPOGRIFY_OMIT_FILTERS", []))
+        self.filters = []
         if self.languages:
             import smartypants  # noqa: PLC0415 - only needed when typogrify is on
+            from typogrify import filters  # noqa: PLC0415
 
             dashes = settings.get("TYPOGRIFY_DASHES", "default")
             smartypants.Attr.default = {
                 "oldschool": smartypants.Attr.set2,
                 "oldschool_inverted": smartypants.Attr.set3,
             }.get(dashes, smartypants.Attr.set1) | smartypants.Attr.w
+            self.process_ignores = filters.process_ignores
+            self.skipped_tag = re.compile(r"<(/)?(%s)[^>]*>" % "|".join(smartypants.tags_to_skip),
+                                          re.IGNORECASE)
+            chosen = {name: getattr(filters, name) for name in self.FILTERS}
+            chosen["smartypants"] = smartypants.smartypants
+            self.filters = [self._where_needed(chosen[name], FILTER_CHANGES[name])
+                            if name in FILTER_CHANGES else chosen[name]
+                            for name in self.FILTERS if name not in omitted]
 
     def __call__(self, html, lang):
         if lang not in self.languages or not html:
             return html
-        from typogrify.filters import typogrify  # noqa: PLC0415
+        return "".join(self._filter(part) if process else part
+                       for part, process in self.process_ignores(html, self.ignore_tags))
 
-        return typogrify(html, self.ignore_tags, **self.omit)
+    def _filter(self, text):
+        for apply in self.filters:
+            text = apply(text)
+        return text
+
+    def _where_needed(self, apply, changes):
+        """`apply`, run only on the blocks in which `changes` finds something."""
+        def filter_blocks(text):
+            return "".join(apply(block) if changes.search(block) else block
+                           for block in self._blocks(text))
+        return filter_blocks
+
+    def _blocks(self, text):
+        """`text` cut where a line ends with a tag and the next line starts with
+        one, outside the elements whose text smartypants leaves alone: there,
+        smartypants carries nothing from one block to the next (what it
+        remembers is whether such an element is open, and whether the text
+        before a lone quote ended in a space; a line break is one)."""
+        lines = text.splitlines(keepends=True)
+        blocks, current, open_skipped = [], [], []
+        for number, line in enumerate(lines):
+            current.append(line)
+            for closing, name in self.skipped_tag.findall(line):
+                if not closing:
+                    open_skipped.append(name.lower())
+                elif open_skipped and open_skipped[-1] == name.lower():
+                    open_skipped.pop()
+            following = lines[number + 1] if number + 1 < len(lines) else ""
+            if not open_skipped and line.endswith(">\n") and following.startswith("<"):
+                blocks.append("".join(current))
+                current = []
+        return [*blocks, "".join(current)]
+
+
+# What each of these filters can change, from its own patterns: a text without
+# any comes out as it went in. amp wraps ampersands; smartypants changes
+# quotes, backticks, dashes, ellipses, backslash escapes and &quot;; caps wraps
+# words with two capitals (digits between them allowed) and dotted initials.
+FILTER_CHANGES = {
+    "amp": re.compile("&"),
+    "smartypants": re.compile(r"""['"`\\]|--|\.\.\.|\. \. \.|&quot;"""),
+    "caps": re.compile(r"[A-Z]\d*[A-Z]|[A-Z]\.\s?[A-Z]"),
+}
 
 
 # What an article's HTML may contain: what Markdown and its extensions write
