@@ -230,12 +230,20 @@ def _translated(message):
 
 @task(help={"pairs": "article pairs in the synthetic corpus (default: 1000)",
             "runs": "timed runs of each build (default: 3)",
-            "workdir": "where the corpus and the outputs go (default: bench-results/)"})
-def bench(c, pairs=1000, runs=3, workdir=None):
+            "workdir": "where the corpus and the outputs go (default: bench-results/)",
+            "profile": "instead of timing, profile one cold build of each: where the time goes"})
+def bench(c, pairs=1000, runs=3, workdir=None, profile=False):
     """Time Nashra against plain Pelican on a synthetic bilingual archive; print and save the figures."""
     from nashra import benchmark  # noqa: PLC0415
 
     workdir = workdir or os.path.join(HERE, "bench-results")
+    if profile:
+        result = benchmark.profile(HERE, int(pairs), workdir)
+        print(benchmark.profile_report(result))
+        path = os.path.join(workdir, f"profile-{pairs}.json")
+        benchmark.write_json(result, path)
+        print(f"Figures written to {os.path.relpath(path)}")
+        return
     result = benchmark.run(HERE, int(pairs), int(runs), workdir)
     print(benchmark.report(result))
     path = os.path.join(workdir, f"bench-{pairs}.json")

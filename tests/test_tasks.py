@@ -139,6 +139,18 @@ def test_publish_to_github_pages_commits_the_tree_to_gh_pages(tmp_path):
     assert ".nojekyll" in files and "index.html" in files and "en/feeds/all.atom.xml" in files
 
 
+def test_bench_profiles_where_the_time_goes(tmp_path):
+    result = invoke("bench", "--pairs", "3", "--profile", "--workdir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads((tmp_path / "profile-3.json").read_text(encoding="utf-8"))
+    for build in ("plain", "nashra"):
+        areas = figures[build]["areas"]
+        assert abs(sum(areas.values()) - 1) < 0.01 and areas["Markdown"] > 0, areas
+        assert figures[build]["seconds"] > 0 and len(figures[build]["functions"]) == 12
+    assert figures["nashra"]["areas"]["iCalendar"] > 0 and "iCalendar" not in figures["plain"]["areas"]
+    assert "Nashra (BUILD_PROCESSES=1)" in result.stdout
+
+
 def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     """The harness, not the timings: a benchmark is not a test."""
     result = invoke("bench", "--pairs", "3", "--runs", "1", "--workdir", str(tmp_path))

@@ -8,8 +8,10 @@ timed session, several days, a month only, online). It is deterministic: the
 same number of pairs always gives the same files.
 """
 
+import cProfile
 import json
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -293,3 +295,126 @@ def report(result):
 def write_json(result, path):
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+# -- profile ----------------------------------------------------------------------
+
+# Where the time of a build goes, by the file each function is defined in (or,
+# for a function written in C, its name): the first area that matches. "other"
+# is what no area claims: imports, compiling templates, Python's start.
+PROFILE_AREAS = (
+    ("Markdown", ("/markdown/",)),
+    ("typography (typogrify, smartypants)", ("/typogrify/", "smartypants")),
+    ("sanitising (nh3)", ("nh3",)),
+    ("HTML parsing (script isolation, verification)", ("/html/parser.py", "nashra/text.py")),
+    ("Jinja rendering", ("/jinja2/", "/markupsafe/", "/templates/", "/babel/", "gettext")),
+    ("iCalendar", ("/icalendar/",)),
+    ("feeds", ("/feedgenerator/",)),
+    ("files and folders", ("io.open", "posix.", "_io.", "shutil")),
+    ("Pelican", ("/pelican/",)),
+    ("Nashra", ("/nashra/",)),
+)
+
+
+def profile(project, pairs, workdir):
+    """One cold build each of plain Pelican and of Nashra (in one process, so
+    that the profile sees all of it) under cProfile: the share of the time by
+    area, and the functions that take most of it."""
+    workdir = Path(workdir)
+    content = make_corpus(workdir / f"corpus-{pairs}", pairs, Path(project) / "content")
+    plain_settings = workdir / "plain.py"
+    plain_settings.write_text(PLAIN_SETTINGS.format(
+        content=str(content), output=str(workdir / "plain-output"),
+        theme=str(Path(pelican.__file__).parent / "themes" / "simple")), "utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(Path(project) / "plugins")}
+    result = {"pairs": pairs, "machine": _machine(), "date": time.strftime("%Y-%m-%d")}
+    for name, arguments in (("plain", [str(plain_settings)]),
+                            ("nashra", [str(Path(project) / "pelicanconf.py"), str(content),
+                                        str(workdir / "nashra-output")])):
+        figures = workdir / f"profile-{name}.json"
+        shutil.rmtree(workdir / f"{name}-output", ignore_errors=True)
+        done = subprocess.run([sys.executable, "-m", "nashra.benchmark", name, str(figures),
+                               *arguments], env=environment, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"profiling the {name} build failed:\n{done.stderr[-2000:]}")
+        result[name] = json.loads(figures.read_text("utf-8"))
+    return result
+
+
+def _profile_build(name, figures, arguments):
+    """Profile one build in this process (each in a process of its own: the
+    Nashra plugin, once registered, would join a plain build)."""
+    if name == "plain":
+        from pelican.settings import read_settings  # noqa: PLC0415
+
+        def run():
+            pelican.Pelican(read_settings(arguments[0])).run()
+    else:
+        from .build import build  # noqa: PLC0415
+
+        def run():
+            build(arguments[0], arguments[1], arguments[2],
+                  {"BUILD_CACHE": False, "SEARCH_INDEX": False, "BUILD_PROCESSES": 1})
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    Path(figures).write_text(json.dumps(_profile_figures(pstats.Stats(profiler))), "utf-8")
+
+
+def _profile_figures(stats, top=12):
+    """Own time by area. A function of no area (Python's own: regular
+    expressions, built-ins, the standard library) passes its time on to its
+    callers, in proportion to what each spent calling it."""
+    where = {function: f"{function[0]}:{function[2]}" for function in stats.stats}
+    areas, pending = {}, {}
+    for function, (_, _, seconds, _, _) in stats.stats.items():
+        pending[function] = pending.get(function, 0.0) + seconds
+    for _ in range(20):  # call chains of area-less functions are short
+        passed_on = {}
+        for function, seconds in pending.items():
+            area = _area(where[function])
+            callers = stats.stats[function][4]
+            shares = sum(entry[2] for entry in callers.values())
+            if area or not shares:
+                areas[area or "other"] = areas.get(area or "other", 0.0) + seconds
+                continue
+            for caller, entry in callers.items():
+                passed_on[caller] = passed_on.get(caller, 0.0) + seconds * entry[2] / shares
+        pending = passed_on
+    areas["other"] = areas.get("other", 0.0) + sum(pending.values())
+    total = sum(areas.values())
+    own = sorted(((where[function], entry[2]) for function, entry in stats.stats.items()),
+                 key=lambda item: -item[1])[:top]
+    return {"seconds": round(total, 2),
+            "areas": {area: round(seconds / total, 3) for area, seconds in
+                      sorted(areas.items(), key=lambda item: -item[1])},
+            "functions": [[_short(name), round(seconds, 3)] for name, seconds in own]}
+
+
+def _area(where):
+    if "nashra/benchmark.py" in where:
+        return "other"  # the profile's own root
+    return next((area for area, marks in PROFILE_AREAS if any(mark in where for mark in marks)),
+                None)
+
+
+def _short(where):
+    for marker in ("site-packages/", "/plugins/", "/lib/python3"):
+        if marker in where:
+            return where.split(marker, 1)[1]
+    return where
+
+
+def profile_report(result):
+    lines = [f"{result['pairs']} article pairs, one cold build each, in one process under "
+             f"cProfile — {result['machine']}"]
+    for name, label in (("plain", "plain Pelican"), ("nashra", "Nashra (BUILD_PROCESSES=1)")):
+        figures = result[name]
+        lines.append(f"\n{label}: {figures['seconds']:.2f} s of profiled time")
+        lines += [f"  {share:6.1%}  {area}" for area, share in figures["areas"].items()]
+        lines.append("  most own time:")
+        lines += [f"    {seconds:7.3f} s  {where}" for where, seconds in figures["functions"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    _profile_build(sys.argv[1], sys.argv[2], sys.argv[3:])

@@ -118,12 +118,13 @@ def metadata_digest(root, digests, converted):
 
 
 def _convert_all(settings, datas):
-    if len(datas) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    processes = settings["BUILD_PROCESSES"] or os.cpu_count() or 1
+    if len(datas) < PARALLEL_FROM or processes < 2:
         converter = Converter(settings)
         return [converter.convert(data) for data in datas]
     # fork: the workers inherit the settings instead of unpickling them.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(os.cpu_count(), mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
                              initargs=(settings,)) as pool:
         return list(pool.map(_convert_in_worker, datas, chunksize=16))
 

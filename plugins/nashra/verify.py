@@ -36,7 +36,8 @@ def verify_output(settings, output, sources=None, trusted=frozenset(), trusted_i
         _, sources = check_sources(settings)
     urls = {source.path: expected_url(settings, source) for source in sources}
     fresh = [url for url in urls.values() if save_as(url) not in trusted]
-    read = _read_pages(locate, fresh, settings["SITEURL"])
+    parallel = (settings["BUILD_PROCESSES"] or os.cpu_count() or 1) > 1
+    read = _read_pages(locate, fresh, settings["SITEURL"], parallel)
     shortfalls = []
     pages = {}
     for source in sources:
@@ -155,9 +156,11 @@ class _Page(HTMLParser):
             self.alternates[attributes["hreflang"]] = href.removeprefix(self.siteurl + "/")
 
 
-def _read_pages(locate, urls, siteurl):
-    """{url: what _read_page finds} for many pages, read in parallel."""
-    halves = [urls[:len(urls) // 2], urls[len(urls) // 2:]] if len(urls) >= PARALLEL_FROM else [urls]
+def _read_pages(locate, urls, siteurl, parallel=True):
+    """{url: what _read_page finds} for many pages, read in two processes
+    when `parallel`."""
+    split = parallel and len(urls) >= PARALLEL_FROM
+    halves = [urls[:len(urls) // 2], urls[len(urls) // 2:]] if split else [urls]
     found = {}
     for half, pages in zip(halves, run_shares(halves, partial(_read_some, locate, siteurl))):
         found.update(zip(half, pages))
