@@ -177,6 +177,12 @@ def test_arabic_runs_in_english_are_wrapped_with_their_language():
         '<span lang="ar" dir="rtl">مكتبة قطر</span>.</p>')
 
 
+def test_text_without_the_other_script_comes_back_as_it_was_but_for_comments():
+    html = '<p>Only <em>English</em> &amp; &#8220;IFLA&#8221;.</p>\n<pre><code>x &lt; 1</code></pre>'
+    assert isolate_other_script(html, "en") is html
+    assert isolate_other_script(html + "<!-- note -->", "en") == html
+
+
 def test_code_labelled_elements_attributes_and_entities_are_left_alone():
     html = ('<p><code>IFLA</code> <a href="https://x.org/IFLA" title="IFLA">الإفلا</a> '
             '<span lang="en">Doha</span> &amp; &#8220;</p><!-- note IFLA -->')

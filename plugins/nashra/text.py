@@ -41,6 +41,11 @@ def isolate_other_script(html, lang):
     if lang not in OTHER_SCRIPT:
         return _TextRewriter(lambda text: text).rewrite(html)
     pattern, other_lang, direction = OTHER_SCRIPT[lang]
+    if "<!--" not in html and not pattern.search(html):
+        # Nothing to wrap (the other script appears nowhere, not even in a
+        # tag) and no comment to drop: re-emitting well-formed HTML, as the
+        # sanitiser writes it, would give it back unchanged.
+        return html
 
     def wrap(text):
         return pattern.sub(
