@@ -118,6 +118,11 @@ def check_sources(settings, hints=False):
     return sorted(set(problems)), sources
 
 
+def markdown_files(settings):
+    """Every Markdown file Pelican reads, articles first, as the check reads them."""
+    return [path for key in ("ARTICLE_PATHS", "PAGE_PATHS") for path in content_files(settings, key)]
+
+
 def content_files(settings, paths_key):
     """The Markdown files Pelican reads from ARTICLE_PATHS or PAGE_PATHS."""
     root = settings["PATH"]

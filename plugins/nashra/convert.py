@@ -86,23 +86,49 @@ def digest(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def convert_files(settings, paths, use_cache=True):
-    """The Conversions of every path, converting only what the cache does not
-    hold."""
-    contents, digests = {}, {}
-    for path in paths:
-        with open(path, "rb") as stream:
-            data = stream.read()
-        digests[os.path.abspath(path)] = key = digest(data)
-        contents[key] = data
-    cache = _cache_folder(settings) if use_cache else None
-    converted = _load(cache, contents) if cache else {}
-    missing = [key for key in contents if key not in converted]
-    for key, result in zip(missing, _convert_all(settings, [contents[key] for key in missing])):
-        converted[key] = result
-    if cache:
-        _store(cache, {key: converted[key] for key in missing}, keep=set(contents))
-    return Conversions(converted, digests, metadata_digest(settings["PATH"], digests, converted))
+class Conversion:
+    """Converting files, started at once in worker processes, so that the
+    build can go on (checking the content) while they work; `result()` waits
+    for them. As a context manager, it stops them if the build stops first."""
+
+    def __init__(self, settings, paths, use_cache=True):
+        self.settings = settings
+        self.contents, self.digests = {}, {}
+        for path in paths:
+            try:
+                with open(path, "rb") as stream:
+                    data = stream.read()
+            except OSError:
+                continue  # the content check says which file and why
+            self.digests[os.path.abspath(path)] = key = digest(data)
+            self.contents[key] = data
+        self.cache = _cache_folder(settings) if use_cache else None
+        self.converted = _load(self.cache, self.contents) if self.cache else {}
+        self.missing = [key for key in self.contents if key not in self.converted]
+        self._pool, self._results = _start(settings, [self.contents[key] for key in self.missing])
+
+    def result(self):
+        """The Conversions of every file, converting only what the cache did
+        not hold."""
+        for key, converted in zip(self.missing, self._results):
+            self.converted[key] = converted
+        self._stop()
+        if self.cache:
+            _store(self.cache, {key: self.converted[key] for key in self.missing},
+                   keep=set(self.contents))
+        return Conversions(self.converted, self.digests,
+                           metadata_digest(self.settings["PATH"], self.digests, self.converted))
+
+    def _stop(self):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        self._stop()
 
 
 def metadata_digest(root, digests, converted):
@@ -117,16 +143,18 @@ def metadata_digest(root, digests, converted):
     return key.hexdigest()
 
 
-def _convert_all(settings, datas):
+def _start(settings, datas):
+    """(pool, results): the conversions of `datas`, in order, from worker
+    processes already at work; or, when they would not pay, from a generator
+    that converts in this process as it is read (pool None)."""
     processes = settings["BUILD_PROCESSES"] or os.cpu_count() or 1
     if len(datas) < PARALLEL_FROM or processes < 2:
         converter = Converter(settings)
-        return [converter.convert(data) for data in datas]
+        return None, (converter.convert(data) for data in datas)
     # fork: the workers inherit the settings instead of unpickling them.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                             initargs=(settings,)) as pool:
-        return list(pool.map(_convert_in_worker, datas, chunksize=16))
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(settings,))
+    return pool, pool.map(_convert_in_worker, datas, chunksize=16)
 
 
 # Each worker process converts with its own Converter, made once when it starts.

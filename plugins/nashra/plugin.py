@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from pelican import signals
 
-from .check import SOURCES, check_sources
-from .convert import CONVERSIONS, convert_files
+from .check import SOURCES, check_sources, markdown_files
+from .convert import CONVERSIONS, Conversion
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -26,15 +26,16 @@ from .writer import NashraWriter
 
 def prepare(pelican):
     """Validate the settings, then check the content before anything is read, so
-    that its `path:line` messages come first and nothing is half-built; then
-    convert every file, in parallel, for the readers to look up."""
+    that its `path:line` messages come first and nothing is half-built. Every
+    file is converted meanwhile, in parallel, for the readers to look up; a
+    content error stops the conversion with the build."""
     settings = configure(pelican.settings)
-    problems, settings[SOURCES] = check_sources(settings)
-    errors = [problem for problem in problems if not problem.warning]
-    if errors:
-        raise ContentProblems(errors)
-    paths = [source.path for source in settings[SOURCES]]  # every file: none failed to read
-    settings[CONVERSIONS] = convert_files(settings, paths, use_cache=settings["BUILD_CACHE"])
+    with Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
+        problems, settings[SOURCES] = check_sources(settings)
+        errors = [problem for problem in problems if not problem.warning]
+        if errors:
+            raise ContentProblems(errors)
+        settings[CONVERSIONS] = conversion.result()
 
 
 def finish(pelican):
