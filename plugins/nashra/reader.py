@@ -2,8 +2,9 @@
 
 - The costly part, converting the text (Markdown, sanitising, script isolation,
   typography), was done for every file before Pelican started reading, in
-  parallel and through a cache (see convert.py); the reader looks a file up by
-  its content, and converts it on the spot only if it is not there.
+  parallel and through a cache (see convert.py); the reader looks a file's
+  conversion up by the digest of the bytes the build converted (so it does not
+  read the file again), and converts it on the spot only if it is not there.
 - ``Date`` may name only a month (``2024-01``): the article sorts by the first
   day of that month and is shown as the month, never as an invented day
   (Pelican's own parser would fill in today's day).
@@ -11,12 +12,14 @@
 - Title and summary are plain text, escaped and typeset once, in conversion.
 """
 
+import os
+
 from markupsafe import Markup
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
 from . import events
 from .check import split_list
-from .convert import CONVERSIONS, Conversions, Converter, digest
+from .convert import CONVERSIONS, Conversions, Converter
 from .dates import parse_when
 
 
@@ -36,9 +39,11 @@ class NashraMarkdownReader(MarkdownReader):
         return super().process_metadata(name, value)
 
     def read(self, source_path):
-        with open(source_path, "rb") as stream:
-            data = stream.read()
-        converted = self._conversions.by_digest.get(digest(data)) or self._convert(data)
+        converted = self._conversions.by_digest.get(
+            self._conversions.digests.get(os.path.abspath(source_path)))
+        if converted is None:  # a file the build did not convert beforehand
+            with open(source_path, "rb") as stream:
+                converted = self._convert(stream.read())
         metadata = self._metadata(converted.meta)
         for name in ("title", "summary"):
             if getattr(converted, name):
