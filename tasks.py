@@ -231,8 +231,10 @@ def _translated(message):
 @task(help={"pairs": "article pairs in the synthetic corpus (default: 1000)",
             "runs": "timed runs of each build (default: 3)",
             "workdir": "where the corpus and the outputs go (default: bench-results/)",
-            "profile": "instead of timing, profile one cold build of each: where the time goes"})
-def bench(c, pairs=1000, runs=3, workdir=None, profile=False):
+            "profile": "instead of timing, profile one cold build of each: where the time goes",
+            "settle": "seconds to wait after deleting the previous outputs before timing "
+                      "(default: the kernel's dirty_expire interval, 31 s; see README)"})
+def bench(c, pairs=1000, runs=3, workdir=None, profile=False, settle=None):
     """Time Nashra against plain Pelican on a synthetic bilingual archive; print and save the figures."""
     from nashra import benchmark  # noqa: PLC0415
 
@@ -244,7 +246,8 @@ def bench(c, pairs=1000, runs=3, workdir=None, profile=False):
         benchmark.write_json(result, path)
         print(f"Figures written to {os.path.relpath(path)}")
         return
-    result = benchmark.run(HERE, int(pairs), int(runs), workdir)
+    result = benchmark.run(HERE, int(pairs), int(runs), workdir,
+                           None if settle is None else float(settle))
     print(benchmark.report(result))
     path = os.path.join(workdir, f"bench-{pairs}.json")
     benchmark.write_json(result, path)

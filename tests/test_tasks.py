@@ -153,7 +153,7 @@ def test_bench_profiles_where_the_time_goes(tmp_path):
 
 def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     """The harness, not the timings: a benchmark is not a test."""
-    result = invoke("bench", "--pairs", "3", "--runs", "1", "--workdir", str(tmp_path))
+    result = invoke("bench", "--pairs", "3", "--runs", "1", "--settle", "0", "--workdir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "plain Pelican (cold)" in result.stdout and "one article edited" in result.stdout
     figures = json.loads((tmp_path / "bench-3.json").read_text(encoding="utf-8"))
