@@ -137,16 +137,19 @@ def serve(c, port=8000, bind="127.0.0.1", output=OUTPUT):
         server.server_close()
 
 
-@task(help={"port": "port to serve on (default: 8000)", "bind": "address (default: 127.0.0.1)"})
-def livereload(c, port=8000, bind="127.0.0.1"):
+@task(help={"port": "port to serve on (default: 8000)", "bind": "address (default: 127.0.0.1)",
+            "no_search": "skip the search index: a rebuild after an edit then updates only the "
+                         "pages that changed (the search page finds nothing)"})
+def livereload(c, port=8000, bind="127.0.0.1", no_search=False):
     """Build, serve, and rebuild and reload the browser whenever content, theme or settings change."""
     from livereload import Server  # noqa: PLC0415
 
-    _build()
+    overrides = {"SEARCH_INDEX": False} if no_search else None
+    _build(overrides=overrides)
     server = Server()
 
     def rebuild(*changed_paths):
-        _build()
+        _build(overrides=overrides)
 
     for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
         server.watch(os.path.join(HERE, pattern), rebuild)

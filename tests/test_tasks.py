@@ -38,6 +38,10 @@ def test_check_prints_each_problem_and_fails(content_dir):
     assert "1 problem(s) found." in result.stderr
 
 
+def test_live_preview_can_skip_the_search_index():
+    assert "--no-search" in invoke("--help", "livereload", check=True).stdout
+
+
 def test_check_passes_on_the_sample_content():
     result = invoke("check")
     assert (result.returncode, result.stdout.strip()) == (0, "The content is in order.")
