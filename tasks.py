@@ -243,16 +243,13 @@ def bench(c, pairs=1000, runs=3, workdir=None, profile=False, settle=None):
 
     workdir = workdir or os.path.join(HERE, "bench-results")
     if profile:
-        result = benchmark.profile(HERE, int(pairs), workdir)
+        result, kind = benchmark.profile(HERE, int(pairs), workdir), "profile"
         print(benchmark.profile_report(result))
-        path = os.path.join(workdir, f"profile-{pairs}.json")
-        benchmark.write_json(result, path)
-        print(f"Figures written to {os.path.relpath(path)}")
-        return
-    result = benchmark.run(HERE, int(pairs), int(runs), workdir,
-                           None if settle is None else float(settle))
-    print(benchmark.report(result))
-    path = os.path.join(workdir, f"bench-{pairs}.json")
+    else:
+        result, kind = benchmark.run(HERE, int(pairs), int(runs), workdir,
+                                     None if settle is None else float(settle)), "bench"
+        print(benchmark.report(result))
+    path = os.path.join(workdir, f"{kind}-{pairs}.json")
     benchmark.write_json(result, path)
     print(f"Figures written to {os.path.relpath(path)}")
 

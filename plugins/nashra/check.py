@@ -30,6 +30,8 @@ BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
 END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 
 ARTICLE, PAGE = "article", "page"
+# Each kind of content, and the setting that says where Pelican reads it.
+CONTENT_PATHS = ((ARTICLE, "ARTICLE_PATHS"), (PAGE, "PAGE_PATHS"))
 STATUSES = ("published", "draft", "hidden")
 COMMON_FIELDS = ("title", "slug", "lang", "summary", "status", "modified", "template")
 FIELDS = {
@@ -99,13 +101,14 @@ def check_content(settings, hints=False):
     return problems
 
 
-def check_sources(settings, hints=False):
-    """(problems, sources): the check, and the files as it read them."""
+def check_sources(settings, hints=False, read=None):
+    """(problems, sources): the check, and the files as it read them. `read`
+    gives the bytes of a file already read (None: read it here)."""
     registry, problems = load_registry(settings)
     sources = []
-    for kind, key in ((ARTICLE, "ARTICLE_PATHS"), (PAGE, "PAGE_PATHS")):
+    for kind, key in CONTENT_PATHS:
         for path in content_files(settings, key):
-            source, found = read_source(path, kind)
+            source, found = read_source(path, kind, read(path) if read else None)
             problems += found
             if source is not None:
                 problems += check_source(source, settings, registry)
@@ -120,7 +123,7 @@ def check_sources(settings, hints=False):
 
 def markdown_files(settings):
     """Every Markdown file Pelican reads, articles first, as the check reads them."""
-    return [path for key in ("ARTICLE_PATHS", "PAGE_PATHS") for path in content_files(settings, key)]
+    return [path for _, key in CONTENT_PATHS for path in content_files(settings, key)]
 
 
 def content_files(settings, paths_key):
@@ -135,11 +138,13 @@ def content_files(settings, paths_key):
     return [shown_path(path) for path in found]
 
 
-def read_source(path, kind):
-    """Parse the metadata header of one file; returns (Source or None, [Problem])."""
+def read_source(path, kind, raw=None):
+    """Parse the metadata header of one file (its bytes `raw`, when already
+    read); returns (Source or None, [Problem])."""
     try:
-        with open(path, "rb") as stream:
-            raw = stream.read()
+        if raw is None:
+            with open(path, "rb") as stream:
+                raw = stream.read()
     except OSError as error:
         return None, [Problem(path, 1, f"cannot be read: {error.strerror}", "check the file")]
     try:

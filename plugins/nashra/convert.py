@@ -107,6 +107,11 @@ class Conversion:
         self.missing = [key for key in self.contents if key not in self.converted]
         self._pool, self._results = _start(settings, [self.contents[key] for key in self.missing])
 
+    def data(self, path):
+        """The bytes of `path` as read for conversion; None if it could not be read."""
+        key = self.digests.get(os.path.abspath(path))
+        return self.contents[key] if key else None
+
     def result(self):
         """The Conversions of every file, converting only what the cache did
         not hold."""

@@ -31,7 +31,7 @@ def prepare(pelican):
     content error stops the conversion with the build."""
     settings = configure(pelican.settings)
     with Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
-        problems, settings[SOURCES] = check_sources(settings)
+        problems, settings[SOURCES] = check_sources(settings, read=conversion.data)
         errors = [problem for problem in problems if not problem.warning]
         if errors:
             raise ContentProblems(errors)

@@ -127,7 +127,6 @@ class Typographer:
         self.languages = frozenset(settings["TYPOGRIFY_LANGUAGES"])
         self.ignore_tags = settings.get("TYPOGRIFY_IGNORE_TAGS", [])
         omitted = set(settings.get("TYPOGRIFY_OMIT_FILTERS", []))
-        self.filters = []
         if self.languages:
             import smartypants  # noqa: PLC0415 - only needed when typogrify is on
             from typogrify import filters  # noqa: PLC0415
@@ -142,9 +141,11 @@ class Typographer:
                                           re.IGNORECASE)
             chosen = {name: getattr(filters, name) for name in self.FILTERS}
             chosen["smartypants"] = smartypants.smartypants
-            self.filters = [self._where_needed(chosen[name], FILTER_CHANGES[name])
-                            if name in FILTER_CHANGES else chosen[name]
-                            for name in self.FILTERS if name not in omitted]
+            # typogrify's order puts the three filters run block by block first.
+            self.block_filters = [(chosen[name], FILTER_CHANGES[name]) for name in self.FILTERS
+                                  if name in FILTER_CHANGES and name not in omitted]
+            self.text_filters = [chosen[name] for name in self.FILTERS
+                                 if name not in FILTER_CHANGES and name not in omitted]
 
     def __call__(self, html, lang):
         if lang not in self.languages or not html:
@@ -153,16 +154,18 @@ class Typographer:
                        for part, process in self.process_ignores(html, self.ignore_tags))
 
     def _filter(self, text):
-        for apply in self.filters:
+        text = "".join(map(self._filter_block, self._blocks(text)))
+        for apply in self.text_filters:
             text = apply(text)
         return text
 
-    def _where_needed(self, apply, changes):
-        """`apply`, run only on the blocks in which `changes` finds something."""
-        def filter_blocks(text):
-            return "".join(apply(block) if changes.search(block) else block
-                           for block in self._blocks(text))
-        return filter_blocks
+    def _filter_block(self, block):
+        """The block filters, each only if the block holds what it changes.
+        (The spans amp adds hold no line break, so the blocks stay blocks.)"""
+        for apply, changes in self.block_filters:
+            if changes.search(block):
+                block = apply(block)
+        return block
 
     def _blocks(self, text):
         """`text` cut where a line ends with a tag and the next line starts with
