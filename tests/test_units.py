@@ -263,3 +263,67 @@ def test_verification_reads_many_pages_in_parallel_as_it_reads_one(tmp_path):
     assert found == {url: verify._read_page(locate, url, "") for url in urls}
     assert [found[url] is None for url in urls[:8]] == [True] + [False] * 6 + [True]
     assert found["p1/"] == ("ar", {"x": "x1/"}) and found[urls[-1]].lang == "en"
+
+
+# Markdown whose inline patterns each have a case, with text around them that
+# has none: what the plain-text shortcut must leave exactly as Python-Markdown makes it.
+MARKDOWN_CASES = [
+    "Plain prose, with commas, dots. And (brackets) - dashes -- and 'quotes' \"too\".",
+    "`code` and ``double `tick` code`` and \\`escaped\\` and \\\\`after a backslash`",
+    "Escapes: \\*not em\\* \\_not\\_ \\[not a link\\] \\# and 1\\. and \\\\",
+    "A [link](https://example.org/ \"title\") and a [reference][ref] and [ref] and [Ref][].\n\n"
+    "[ref]: https://example.org/ref",
+    "An ![image](/i.png) and ![ref image][img] and ![img].\n\n[img]: /img.png",
+    "Links <https://example.org/x?a=1&b=2> and mail <someone@example.org>.",
+    "A hard  \nbreak, and a soft\nbreak, and   \nanother.",
+    "Inline <span lang=\"en\">HTML</span>, an &amp; entity, &#169; &#xA9; and a bare & amp.",
+    "Entities alone: AT&amp;T, &copy; 2025, &#169; and &#xA9;.",
+    "## AT&amp;T and &copy; in a heading\n\n*[AT&amp;T]: The company\n\nAT&amp;T in text",
+    "*em* **strong** ***both*** _em_ __strong__ snake_case_word 2*3*4 a * b",
+    "Footnote[^1] in text.\n\n[^1]: The note, with *emphasis*.",
+    "*[HTML]: Hyper Text Markup Language\n\nHTML in text and <b>HTML</b> in a tag.",
+    "# Heading {: #custom .cls }\n\nParagraph {: .para }\n\nTerm\n:   Definition with `code`",
+    "| a | b |\n|---|---|\n| *x* | [y](/y) |\n| plain | text |",
+    "<div markdown=\"1\">\n*inside* html\n</div>\n\nafter <!-- comment --> it",
+    "```python\nx = '*not* [markdown]'\n```\n\n    indented *code*\n\n> quoted *em* and plain",
+    "- item *one*\n- item two\n    - nested [link](/n)\n\n1. first\n2. second",
+    "Arabic نص عربي مع *تأكيد* و[رابط](/ar/) و IFLA و &nbsp; هنا",
+    "",
+]
+MARKDOWN_CONFIGS = [
+    ["markdown.extensions.codehilite", "markdown.extensions.extra", "markdown.extensions.meta"],
+    ["markdown.extensions.extra", "markdown.extensions.toc", "markdown.extensions.smarty",
+     "markdown.extensions.sane_lists", "markdown.extensions.nl2br"],
+    ["markdown.extensions.legacy_em", "markdown.extensions.abbr"],
+    [],
+]
+
+
+@pytest.mark.parametrize("extensions", MARKDOWN_CONFIGS)
+def test_the_plain_text_shortcut_changes_no_html(extensions):
+    from markdown import Markdown
+
+    from nashra.plaintext import MARK, PlainTextShortcut
+
+    stock = Markdown(extensions=extensions, output_format="html5")
+    quick = Markdown(extensions=[*extensions, PlainTextShortcut()], output_format="html5")
+    for text in [*MARKDOWN_CASES, "\n\n".join(MARKDOWN_CASES)]:
+        stock.reset()
+        quick.reset()
+        assert quick.convert(text) == stock.convert(text), text
+    quick.reset()
+    quick.convert(MARKDOWN_CASES[0])
+    assert quick.treeprocessors[MARK].skipped == 1  # it was on: the prose skipped the patterns
+
+
+def test_the_plain_text_shortcut_steps_aside_for_patterns_it_does_not_know():
+    from markdown import Markdown
+
+    from nashra.plaintext import MARK, PlainTextShortcut
+
+    extensions = ["markdown.extensions.wikilinks", "markdown.extensions.extra"]
+    stock = Markdown(extensions=extensions)
+    quick = Markdown(extensions=[*extensions, PlainTextShortcut()])
+    text = "Plain text, a [[Wiki Link]] and *em*."
+    assert quick.convert(text) == stock.convert(text)
+    assert quick.treeprocessors[MARK].skipped == 0

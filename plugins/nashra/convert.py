@@ -22,6 +22,7 @@ from pathlib import Path
 
 from markdown import Markdown
 
+from .plaintext import PlainTextShortcut
 from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
 
 # Settings that change what a conversion produces.
@@ -56,7 +57,10 @@ class Converter:
     def __init__(self, settings):
         self.settings = settings
         self.typographer = Typographer(settings)
-        self.markdown = Markdown(**markdown_options(settings))  # one instance, reset per file
+        options = markdown_options(settings)
+        # One instance, reset per file; the shortcut changes nothing but the time.
+        self.markdown = Markdown(**{**options, "extensions": [*options["extensions"],
+                                                              PlainTextShortcut()]})
 
     def convert(self, data):
         text = data.decode("utf-8-sig")

@@ -53,6 +53,10 @@ class NashraGenerator(Generator):
         # plain-text templates (robots.txt, _headers), which hold settings and no
         # content, are written as they are.
         self.env.autoescape = select_autoescape(disabled_extensions=("txt",), default=True)
+        # Every build makes a new environment, so no template changes while it
+        # lives: Jinja need not stat each template's source at every use (a page
+        # and its fragments ask for a dozen).
+        self.env.auto_reload = False
         l10n.install(self.env)
         self.env.globals["fragment"] = fragment
         if self.settings["BUILD_CACHE"]:
