@@ -5,6 +5,8 @@ import gettext
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from babel import Locale
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -216,6 +218,13 @@ TYPESET_CASES = [
     "no tags at all, just 'text' -- with dashes",
     '<p>last line without a break "x"</p>',
     '<h2>"Jayhawks" & KU fans act extremely obnoxiously</h2>\r\n<p>"crlf"</p>',
+    # widont near the ends of blocks longer than the window it tries first
+    '<p>A paragraph long enough to be cut, ending in <a href="https://example.org/a/very/long/'
+    'address/indeed" title="a title">a linked phrase</a></p>\n<ul>\n<li>one item with words '
+    '<em>in <strong>nested</strong> tags</em> </li>\n<li>https://example.org/a-single-word-longer'
+    '-than-any-window</li>\n</ul>\n<dl><dt>term with words</dt><dd>definition with <b>bold '
+    'ending</b>\n</dd></dl>\n<p>ends with a break<br>\n</p>\n<p>x <img src="/i.png" alt="an '
+    'image of some length here"> after</p>\n<h3>Heading</h3>\ntrailing text without a block end',
 ]
 
 
@@ -232,6 +241,22 @@ def test_typography_is_typogrifys_to_the_byte(overrides):
     html = "\n".join(TYPESET_CASES)
     for text in [*TYPESET_CASES, html]:
         assert typographer(text, "en") == typogrify(text, ignored, **omitted), text
+
+
+WIDONT_PIECES = ["word", "two words", " ", "  \n", "<p>", "</p>", "</li>", "</h2>", "</dd>",
+                 "<em>", "</em>", '<a href="/a/long/enough/address">', "</a>", "<br>", "</b>",
+                 "<span lang=\"en\">", "</span>", "x" * 45, "&amp;", "<div>", "</div>"]
+
+
+@given(st.lists(st.sampled_from(WIDONT_PIECES), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_widont_near_block_ends_is_typogrifys_widont(pieces):
+    from typogrify.filters import widont
+
+    from nashra.text import widont_near_block_ends
+
+    text = "".join(pieces)
+    assert widont_near_block_ends(widont, text) == widont(text)
 
 
 def test_the_scaffold_documents_every_field():

@@ -8,6 +8,7 @@ timed session, several days, a month only, online). It is deterministic: the
 same number of pairs always gives the same files.
 """
 
+import compileall
 import cProfile
 import json
 import os
@@ -151,7 +152,13 @@ SITEURL = ""
 def measure(command, env=None, memory=False):
     """(wall seconds, peak memory of the whole process tree in MB, or 0.0).
     Sampling memory takes CPU from the build it measures, so a run either
-    times or samples, never both."""
+    times or samples, never both.
+
+    The file system is synced first: what an earlier build wrote is otherwise
+    written back 30 seconds later (dirty_expire_interval), in the middle of
+    whichever build is running then, and a slow build (plain Pelican at 4,000
+    pairs) would slow the one after it."""
+    os.sync()
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
@@ -224,6 +231,7 @@ def run(project, pairs, runs, workdir, settle=None):
     creates files, so a build started right after deleting thousands of files
     pays for that deletion, and more so the more files it writes."""
     settle = settle_seconds() if settle is None else settle
+    _compile_bytecode(project)
     workdir = Path(workdir)
     content = make_corpus(workdir / f"corpus-{pairs}", pairs, Path(project) / "content")
     plain_settings = workdir / "plain.py"
@@ -266,6 +274,14 @@ def run(project, pairs, runs, workdir, settle=None):
         figures["search"].append(time.perf_counter() - started)
     peaks = {name: peak for name, (_, peak) in one_round(runs, memory=True)}
     return {**_summary(pairs, runs, figures, peaks, nashra_output), "settle_seconds": settle}
+
+
+def _compile_bytecode(project):
+    """Compile Nashra's modules (and tasks.py) to bytecode, as pip compiled plain
+    Pelican's when it installed them: where PYTHONDONTWRITEBYTECODE is set, every
+    Nashra build would otherwise compile them again, and plain Pelican never does."""
+    compileall.compile_dir(Path(project) / "plugins", quiet=1)
+    compileall.compile_file(Path(project) / "tasks.py", quiet=1)
 
 
 def _summary(pairs, runs, figures, peaks, output):
