@@ -47,6 +47,9 @@ class Localiser:
         self._digit_table = ARABIC_INDIC_DIGITS if arabic_indic else None
         self._numbering = "arab" if arabic_indic else "latn"
         self.hijri = lang == ARABIC and settings["I18N_HIJRI"]
+        # Page numbers, counts, years and dates recur on page after page, and
+        # Babel takes tens of microseconds to format each: each once per build.
+        self._numbers, self._dates = {}, {}
 
     @property
     def numbering_system(self):
@@ -80,14 +83,19 @@ class Localiser:
         return text.translate(self._digit_table) if self._digit_table else text
 
     def number(self, value):
-        return self.digits(format_decimal(value, locale=self.locale, numbering_system=self._numbering))
+        if value not in self._numbers:
+            self._numbers[value] = self.digits(
+                format_decimal(value, locale=self.locale, numbering_system=self._numbering))
+        return self._numbers[value]
 
     # -- dates ---------------------------------------------------------------
 
     def date(self, value, precision=DAY):
         """A date, a datetime or a When, as precise as it is known."""
         when = as_when(value, precision)
-        return self.digits(self._format_when(when))
+        if when not in self._dates:
+            self._dates[when] = self.digits(self._format_when(when))
+        return self._dates[when]
 
     def date_range(self, start, end=None):
         """An event's dates: one day, a span of days, a month, or a month span."""
