@@ -27,15 +27,25 @@ from .site import build_site, content_key, paginated_key
 
 @pass_context
 def fragment(context, name, item):
-    """The HTML of fragments/<name>.html for `item` (an article in a listing),
-    rendered once per build: an article shows in half a dozen listings, and
+    """The HTML that fragments/<name>.html renders for `item` (an article in a
+    listing), once per build: an article shows in half a dozen listings, and
     rendering its summary is most of what a listing page costs."""
-    cache = context["site"].fragments
+    site = context["site"]
     key = (name, id(item))
-    if key not in cache:
+    if key not in site.fragments:
+        site.fragments[key] = Markup(_fragment_module(context, name).render(item))
+    return site.fragments[key]
+
+
+def _fragment_module(context, name):
+    """fragments/<name>.html as a module, made once per language: making it
+    imports the theme's macros, which costs more than rendering one item."""
+    modules = context["site"].fragment_modules
+    key = (name, context["edition"].lang)
+    if key not in modules:
         template = context.environment.get_template(f"fragments/{name}.html")
-        cache[key] = Markup(template.render(dict(context.get_all(), item=item)))
-    return cache[key]
+        modules[key] = template.make_module(context.get_all())
+    return modules[key]
 
 
 class NashraGenerator(Generator):

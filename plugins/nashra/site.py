@@ -157,6 +157,7 @@ class Site:
         self.editions = editions
         self.calendars = Calendars(settings)
         self.fragments = {}  # rendered once, shown in many listings (generators.fragment)
+        self.fragment_modules = {}  # the templates that render them, once per language
         self._pages = {}
         self._by_key = defaultdict(dict)
 
