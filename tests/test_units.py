@@ -352,3 +352,24 @@ def test_the_plain_text_shortcut_steps_aside_for_patterns_it_does_not_know():
     text = "Plain text, a [[Wiki Link]] and *em*."
     assert quick.convert(text) == stock.convert(text)
     assert quick.treeprocessors[MARK].skipped == 0
+
+
+def test_the_plain_text_shortcut_steps_aside_for_a_known_name_with_another_pattern():
+    from markdown import Markdown
+    from markdown.extensions import Extension
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+
+    from nashra.plaintext import MARK, PlainTextShortcut
+
+    class Strike(SimpleTagInlineProcessor):  # "~~x~~" registered as "entity"
+        pass
+
+    class Replacing(Extension):
+        def extendMarkdown(self, md):
+            md.inlinePatterns.register(Strike(r"()~~(.+?)~~", "del"), "entity", 80)
+
+    stock = Markdown(extensions=[Replacing()])
+    quick = Markdown(extensions=[Replacing(), PlainTextShortcut()])
+    text = "Plain text and ~~struck~~ words."
+    assert quick.convert(text) == stock.convert(text) == "<p>Plain text and <del>struck</del> words.</p>"
+    assert quick.treeprocessors[MARK].skipped == 0

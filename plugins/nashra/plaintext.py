@@ -12,8 +12,8 @@ the HTML, is exactly what Python-Markdown alone makes (tests/test_units.py
 compares).
 
 It steps aside, converting as Python-Markdown alone does, whenever it cannot
-be sure: when an extension registered an inline pattern it does not know, or a
-tree processor between its two halves.
+be sure: when an extension registered an inline pattern it does not know (by
+name, or not Python-Markdown's own), or a tree processor between its two halves.
 """
 
 import re
@@ -22,8 +22,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-# For each inline pattern of Python-Markdown 3.11 and its bundled extensions,
-# read off its regular expression: text that any match of it must contain.
+# For each inline pattern of Python-Markdown 3.11 and its bundled extensions (by
+# the name it is registered under), read off its regular expression: text that
+# any match of it must contain.
 INLINE_TRIGGERS = {
     "backtick": r"[`\\]",
     "escape": r"\\",
@@ -40,9 +41,6 @@ INLINE_TRIGGERS = {
     "html": "<",
     "entity": "&",
     "em_strong": r"[*_]",
-    "em_strong2": "_",
-    "not_strong": r"\*",
-    "strong_em": r"[*_]",
     "nl": "\n",  # nl2br
 }
 INLINE = "inline"
@@ -83,7 +81,8 @@ class _Mark(Treeprocessor):
         """The triggers of the registered inline patterns, or None if one of them,
         or the order of the tree processors, is not what this extension knows."""
         patterns = self.md.inlinePatterns
-        known = tuple(name for name in INLINE_TRIGGERS if name in patterns)
+        known = tuple(name for name in INLINE_TRIGGERS if name in patterns
+                      and _from_markdown(patterns[name]))
         key = (known, len(patterns))
         if key not in self._triggers:
             every_one_known = len(known) == len(patterns)
@@ -108,6 +107,12 @@ class _Unmark(Treeprocessor):
             if isinstance(text, AtomicString):
                 setattr(element, attribute, str(text))
         self.marked.clear()
+
+
+def _from_markdown(pattern):
+    """Whether `pattern` is one of Python-Markdown's own: another extension may
+    register a pattern of its own under one of their names."""
+    return type(pattern).__module__.split(".")[0] == "markdown"
 
 
 def _compile(names):
