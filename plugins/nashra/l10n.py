@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from hijridate import Gregorian
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .dates import DAY, MINUTE, MONTH, When
 
@@ -50,6 +51,7 @@ class Localiser:
         # Page numbers, counts, years and dates recur on page after page, and
         # Babel takes tens of microseconds to format each: each once per build.
         self._numbers, self._dates = {}, {}
+        self.plain_strings = {}  # (message, autoescaped) -> translation, for _translate
 
     @property
     def numbering_system(self):
@@ -190,7 +192,29 @@ def install(env):
     look up the Localiser of the page being rendered, so pages in both languages
     share templates, compiled once."""
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    env.install_gettext_callables(_translate, _ngettext, newstyle=True)
+    # Jinja's own newstyle `_` reaches the catalog through three context calls
+    # and formats the string even when there is nothing to put in it, for each
+    # of the thirty-odd strings of every page: _translate does the same in one
+    # call, and formats a string without placeholders once per build.
+    env.globals["_"] = env.globals["gettext"] = _translate
+
+
+@pass_context
+def _translate(context, message, **variables):
+    """Jinja's newstyle gettext: the translation, as Markup when the template
+    autoescapes, always %-formatted (so "%%" means "%" with or without
+    variables)."""
+    localiser = localiser_of(context)
+    autoescape = context.eval_ctx.autoescape
+    if variables:
+        text = localiser.gettext(message)
+        return (Markup(text) if autoescape else text) % variables
+    key = (message, autoescape)
+    if key not in localiser.plain_strings:
+        text = localiser.gettext(message)
+        localiser.plain_strings[key] = (Markup(text) if autoescape else text) % {}
+    return localiser.plain_strings[key]
 
 
 def localiser_of(context):
@@ -198,11 +222,6 @@ def localiser_of(context):
     if edition is None:
         raise LookupError("nashra: a page was rendered without 'edition': pass it to write_file")
     return edition.l10n
-
-
-@pass_context
-def _gettext(context, message):
-    return localiser_of(context).gettext(message)
 
 
 @pass_context
