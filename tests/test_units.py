@@ -3,6 +3,7 @@
 import datetime
 import gettext
 import io
+import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -373,3 +374,32 @@ def test_the_plain_text_shortcut_steps_aside_for_a_known_name_with_another_patte
     text = "Plain text and ~~struck~~ words."
     assert quick.convert(text) == stock.convert(text) == "<p>Plain text and <del>struck</del> words.</p>"
     assert quick.treeprocessors[MARK].skipped == 0
+
+
+def test_verification_from_what_a_build_keeps_of_the_headers_finds_what_they_all_find(
+        sample_site, tmp_path):
+    """A build keeps only VERIFIED_FIELDS of each file's header until it
+    verifies: from them, verification must find every shortfall it finds from
+    the whole headers (a missing page, feed, event calendar, language, link)."""
+    from nashra.build import load_settings
+    from nashra.check import check_sources
+    from nashra.settings import configure
+    from nashra.verify import for_verification, verify_output
+
+    output = tmp_path / "output"
+    shutil.copytree(sample_site.output, output)
+    (output / "en/articles/ineli-mena-egypt-second-forum/index.html").unlink()
+    (output / "feeds/meetings.atom.xml").unlink()
+    (output / "en/events/ifla-regional-offices-meeting-doha.ics").unlink()
+    page = output / "articles/china-arab-library-experts-meeting-riyadh/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace('<html lang="ar"', '<html lang="fr"', 1),
+                    encoding="utf-8")
+    page = output / "articles/ifla-regional-offices-meeting-doha/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace('hreflang="en"', 'hreflang="de"', 1),
+                    encoding="utf-8")
+    settings = configure(load_settings(str(SETTINGS), output=str(output)))
+    _, sources = check_sources(settings)
+
+    shortfalls = verify_output(settings, str(output), sources)
+    assert len(shortfalls) == 5, shortfalls
+    assert verify_output(settings, str(output), for_verification(sources)) == shortfalls

@@ -57,7 +57,7 @@ FIELD_HELP = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One metadata field as written: its text and the line it starts on."""
 
@@ -66,7 +66,7 @@ class Entry:
     value: object = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """A content file as the check sees it."""
 
@@ -87,6 +87,12 @@ class Source:
     def text(self, name):
         entry = self.fields.get(name)
         return None if entry is None else entry.text
+
+    def keeping(self, names):
+        """This file with only the named fields (and none of its text)."""
+        return Source(self.path, self.kind, {name: self.fields[name] for name in names
+                                             if name in self.fields},
+                      self.body_line, self.has_body)
 
 
 # The key under which a build keeps the sources as the check read them, for the

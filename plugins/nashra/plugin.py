@@ -20,7 +20,7 @@ from .problems import ContentProblems
 from .reader import NashraMarkdownReader
 from .search import index_site
 from .settings import configure
-from .verify import OutputIncomplete, verify_output
+from .verify import OutputIncomplete, for_verification, verify_output
 from .writer import NashraWriter
 
 
@@ -31,7 +31,8 @@ def prepare(pelican):
     content error stops the conversion with the build."""
     settings = configure(pelican.settings)
     with Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
-        problems, settings[SOURCES] = check_sources(settings, read=conversion.data)
+        problems, sources = check_sources(settings, read=conversion.data)
+        settings[SOURCES] = for_verification(sources)
         errors = [problem for problem in problems if not problem.warning]
         if errors:
             raise ContentProblems(errors)

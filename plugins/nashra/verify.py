@@ -25,6 +25,15 @@ class OutputIncomplete(Exception):
                          + "\n".join(f"  - {shortfall}" for shortfall in shortfalls))
 
 
+# The fields of each source that verification reads: a build keeps only these
+# from the check until then (thousands of files' headers are megabytes).
+VERIFIED_FIELDS = ("lang", "slug", "status", "date", "category", "event-start")
+
+
+def for_verification(sources):
+    return [source.keeping(VERIFIED_FIELDS) for source in sources]
+
+
 def verify_output(settings, output, sources=None, trusted=frozenset(), trusted_in=None):
     """Every shortfall of the output at `output`; [] when the site is complete.
     `sources` are the content as the check read it (read again if None);

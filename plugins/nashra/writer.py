@@ -39,7 +39,7 @@ def feed_id(settings, lang, path):
     return f"tag:{settings['FEEDS_ID_AUTHORITY']}:{lang}/feed/{path}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Job:
     """One deferred write: `run()` renders and writes `weight` files, the first
     at `name`; `bodies` are the contents whose whole text it shows."""
