@@ -3,6 +3,7 @@ one is exactly that of a cold build of the same content, and only what changed
 was written again."""
 
 import filecmp
+import gc
 import os
 import shutil
 
@@ -163,6 +164,19 @@ def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):
     shutil.copytree(CONTENT, tmp_path / "content")
     rebuild(tmp_path, cache=False)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_a_build_leaves_nothing_out_of_garbage_collection(tmp_path):
+    """A build freezes its objects out of the collector's full collections;
+    when it ends, succeeded or failed, they must be collectable again, or a
+    process that builds again and again (livereload) would keep every build."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    rebuild(tmp_path, cache=False)
+    assert gc.get_freeze_count() == 0
+    (tmp_path / "content" / EDITED).write_text("Title: no slug, no date\n\ntext\n", "utf-8")
+    with pytest.raises(BuildFailed):
+        rebuild(tmp_path, cache=False)
+    assert gc.get_freeze_count() == 0
 
 
 def test_languages_share_out_whole_while_processes_are_few():

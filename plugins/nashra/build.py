@@ -13,6 +13,7 @@ longer has; the files replaced or removed are set aside first, and put back if
 the update fails half-way.
 """
 
+import gc
 import logging
 import os
 import shutil
@@ -77,6 +78,8 @@ def build(settings_file, content=None, output=None, overrides=None):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        gc.unfreeze()  # the plugin froze the build's objects (see plugin.py)
     return BuildReport(final, time.perf_counter() - started, written)
 
 

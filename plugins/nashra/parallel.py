@@ -21,6 +21,7 @@ def run_shares(shares, work):
         return [work(share) for share in shares]
     sys.stdout.flush()
     sys.stderr.flush()
+    frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     children = []
     try:
@@ -29,7 +30,8 @@ def run_shares(shares, work):
         results = [work(shares[0])]
     finally:
         outcomes = [_collect(*child) for child in children]
-        gc.unfreeze()
+        if not frozen_by_caller:  # a build thaws what it froze when it ends
+            gc.unfreeze()
     for succeeded, value in outcomes:
         if not succeeded:
             raise value
