@@ -28,6 +28,7 @@ class NashraMarkdownReader(MarkdownReader):
         super().__init__(settings)
         self._conversions = settings.get(CONVERSIONS) or Conversions({}, {})
         self._converter = None
+        self._wrappers = {}  # (class, name) -> the one Tag or Category of that name
 
     def process_metadata(self, name, value):
         if name in ("date", "modified"):
@@ -36,7 +37,17 @@ class NashraMarkdownReader(MarkdownReader):
             return events.parse_field(name, value)
         if name == "organisations":
             return tuple(split_list(value))
-        return super().process_metadata(name, value)
+        value = super().process_metadata(name, value)
+        if name == "tags":
+            return [self._shared(tag) for tag in value]
+        if name == "category":
+            return self._shared(value)
+        return value
+
+    def _shared(self, wrapper):
+        """One Tag or Category object per name: each slugifies its name when
+        first hashed, and Pelican hashes them to group thousands of articles."""
+        return self._wrappers.setdefault((type(wrapper), wrapper.name), wrapper)
 
     def read(self, source_path):
         converted = self._conversions.by_digest.get(
