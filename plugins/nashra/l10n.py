@@ -193,10 +193,12 @@ def install(env):
     share templates, compiled once."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_translate, _ngettext, newstyle=True)
-    # Jinja's own newstyle `_` reaches the catalog through three context calls
-    # and formats the string even when there is nothing to put in it, for each
-    # of the thirty-odd strings of every page: _translate does the same in one
-    # call, and formats a string without placeholders once per build.
+    # Installed above for ngettext and friends. Jinja wraps gettext in a
+    # newstyle function of its own, replaced here: that wrapper, and Jinja's
+    # `_`, reach the catalog through three context calls and format the string
+    # even when there is nothing to put in it, for each of the thirty-odd
+    # strings of every page; _translate does the same in one call, and formats
+    # a string without placeholders once per build.
     env.globals["_"] = env.globals["gettext"] = _translate
 
 
@@ -207,13 +209,16 @@ def _translate(context, message, **variables):
     variables)."""
     localiser = localiser_of(context)
     autoescape = context.eval_ctx.autoescape
-    if variables:
+
+    def formatted():
         text = localiser.gettext(message)
         return (Markup(text) if autoescape else text) % variables
+
+    if variables:
+        return formatted()
     key = (message, autoescape)
     if key not in localiser.plain_strings:
-        text = localiser.gettext(message)
-        localiser.plain_strings[key] = (Markup(text) if autoescape else text) % {}
+        localiser.plain_strings[key] = formatted()
     return localiser.plain_strings[key]
 
 

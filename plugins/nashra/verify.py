@@ -165,20 +165,26 @@ def _read_page(locate, url, siteurl):
     path = locate(save_as(url))
     if not os.path.isfile(path):
         return None
-    parser = etree.HTMLPullParser(events=("start", "end"), encoding="utf-8")
-    lang, alternates = None, {}
+    facts = PageFacts(None, {})
     with open(path, "rb") as stream:
-        for line in stream:
-            parser.feed(line)
-            for event, element in parser.read_events():
-                if event == "start" and element.tag == "html":
-                    lang = element.get("lang")
-                elif event == "end" and element.tag == "link" and _is_hreflang(element):
-                    href = element.get("href", "")
-                    alternates[element.get("hreflang")] = href.removeprefix(siteurl + "/")
-                elif event == "end" and element.tag == "head":
-                    return PageFacts(lang, alternates)
-    return PageFacts(lang, alternates)
+        for event, element in _head_events(stream):
+            if event == "start" and element.tag == "html":
+                facts = facts._replace(lang=element.get("lang"))
+            elif event == "end" and element.tag == "link" and _is_hreflang(element):
+                href = element.get("href", "")
+                facts.alternates[element.get("hreflang")] = href.removeprefix(siteurl + "/")
+    return facts
+
+
+def _head_events(stream):
+    """lxml's (event, element) pairs for a page, up to the end of its <head>."""
+    parser = etree.HTMLPullParser(events=("start", "end"), encoding="utf-8")
+    for line in stream:
+        parser.feed(line)
+        for event, element in parser.read_events():
+            yield event, element
+            if event == "end" and element.tag == "head":
+                return
 
 
 def _is_hreflang(link):
