@@ -8,7 +8,8 @@ import extruct
 from conftest import SETTINGS, article, visible_text, write_files
 from nashra.build import load_settings
 from nashra.check import check_sources, fix_organisations
-from nashra.data import Organisation
+from nashra import registries
+from nashra.data import Organisation, keep_registry, load_registry
 from nashra.organisations import Matcher, sort_key
 from nashra.settings import configure
 
@@ -245,3 +246,42 @@ def test_registry_rules(content_dir, yaml, message):
     settings = configure(load_settings(str(SETTINGS), content=str(content_dir)))
     problems = [str(p) for p in check_sources(settings)[0]]
     assert f"{content_dir / 'data' / 'organisations.yaml'}:{message}" in problems
+
+
+def test_a_kept_registry_reading_is_recalled_only_while_it_is_still_true(content_dir, tmp_path,
+                                                                          monkeypatch):
+    """With BUILD_CACHE, a valid reading is kept and recalled instead of parsing
+    the YAML again; a changed file or a missing logo is read (and reported) again."""
+    def settings(**overrides):
+        return configure(load_settings(str(SETTINGS), content=str(content_dir),
+                                       output=str(tmp_path / "output"), overrides=overrides))
+
+    registry_file = content_dir / "data" / "organisations.yaml"
+    registry_file.write_text(registry_file.read_text("utf-8") +
+                             "logo-owner:\n  name: {ar: مالك, en: Owner}\n  logo: images/owner.svg\n",
+                             "utf-8")
+    write_files(content_dir, {"images/owner.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    fresh = load_registry(settings(BUILD_CACHE=False))
+    assert fresh[1] == [] and not list(tmp_path.rglob("registry-*"))
+    first = settings()
+    assert load_registry(first) == fresh
+    assert not list(tmp_path.rglob("registry-*"))  # kept only once a build's check passed
+    keep_registry(first)
+    assert len(list((tmp_path / "cache").glob("registry-*"))) == 1
+
+    with monkeypatch.context() as patch:
+        patch.setattr(registries, "read_registry", lambda settings: pytest.fail("parsed again"))
+        assert load_registry(settings()) == fresh
+
+    (content_dir / "images" / "owner.svg").unlink()
+    _, problems = load_registry(settings())
+    line = registry_file.read_text("utf-8").splitlines().index("  logo: images/owner.svg") + 1
+    assert [str(problem) for problem in problems] == [
+        f"{registry_file}:{line}: logo-owner: no logo file 'images/owner.svg' "
+        "(give its path from the content folder)"]
+
+    registry_file.write_text(registry_file.read_text("utf-8").replace("logo: images/owner.svg",
+                                                                      "logo: images/owner.svg\n  colour: red"),
+                             "utf-8")
+    write_files(content_dir, {"images/owner.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    assert [problem.line for problem in load_registry(settings())[1]] == [line + 1]

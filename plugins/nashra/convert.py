@@ -17,11 +17,11 @@ import pickle
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from markdown import Markdown
 
+from .fingerprint import code_fingerprint
 from .plaintext import PlainTextShortcut
 from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
 
@@ -157,22 +157,24 @@ def _start(settings, datas):
     processes already at work; or, when they would not pay, from a generator
     that converts in this process as it is read (pool None)."""
     processes = settings["BUILD_PROCESSES"] or os.cpu_count() or 1
+    converter = Converter(settings)
     if len(datas) < PARALLEL_FROM or processes < 2:
-        converter = Converter(settings)
         return None, (converter.convert(data) for data in datas)
-    # fork: the workers inherit the settings instead of unpickling them.
+    # fork: the workers inherit the converter, made once here, instead of each
+    # making its own (importing Markdown's extensions and typogrify into
+    # memory of its own).
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(settings,))
+                               initializer=_start_worker, initargs=(converter,))
     return pool, pool.map(_convert_in_worker, datas, chunksize=16)
 
 
-# Each worker process converts with its own Converter, made once when it starts.
+# Each worker process converts with its own copy of the parent's Converter.
 _worker_converter = None
 
 
-def _start_worker(settings):
+def _start_worker(converter):
     global _worker_converter  # noqa: PLW0603 - one per worker process, never in the parent
-    _worker_converter = Converter(settings)
+    _worker_converter = converter
     # What the worker inherited is never garbage: left out of its collections,
     # it is neither walked (nor so copied) while converting nor at exit.
     gc.freeze()
@@ -184,12 +186,7 @@ def _convert_in_worker(data):
 
 def _cache_folder(settings):
     """CACHE_PATH/converted-<version>: one version per code, libraries and settings."""
-    source = Path(__file__).parent
-    fingerprint = hashlib.sha256()
-    for path in sorted(source.glob("*.py")):
-        fingerprint.update(path.read_bytes())
-    for library in LIBRARIES:
-        fingerprint.update(f"{library}={version(library)}".encode())
+    fingerprint = code_fingerprint(LIBRARIES)
     chosen = [repr(settings.get(key)) for key in CONVERSION_SETTINGS if key != "MARKDOWN"]
     fingerprint.update(json.dumps([repr(markdown_options(settings)), *chosen]).encode())
     return Path(settings["CACHE_PATH"]) / f"converted-{fingerprint.hexdigest()[:16]}"

@@ -7,6 +7,7 @@ from pelican import signals
 
 from .check import SOURCES, check_sources, markdown_files
 from .convert import CONVERSIONS, Conversion
+from .data import keep_registry
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -38,6 +39,7 @@ def prepare(pelican):
         if errors:
             raise ContentProblems(errors)
         settings[CONVERSIONS] = conversion.result()
+    keep_registry(settings)
     spare_from_collection()
 
 

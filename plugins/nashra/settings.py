@@ -95,7 +95,7 @@ DEFAULTS = {
     # after the site is written and verified.
     "SEARCH_INDEX": True,
     "SEARCH_URL": "search/",
-    # Keep converted articles and written pages in CACHE_PATH, so that a rebuild
+    # Keep converted articles, valid registries and written pages in CACHE_PATH, so that a rebuild
     # only redoes what changed (`invoke build --no-cache` turns it off).
     "BUILD_CACHE": True,
     # Processes that write the site (each language in its own while there are

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from . import ical
 from .convert import CONVERSIONS
 from .pagecache import IN_PLACE, REUSED_FILES, PageCache
 from .parallel import run_shares
@@ -42,13 +43,15 @@ def feed_id(settings, lang, path):
 @dataclass(eq=False, slots=True)
 class Job:
     """One deferred write: `run()` renders and writes `weight` files, the first
-    at `name`; `bodies` are the contents whose whole text it shows."""
+    at `name`; `bodies` are the contents whose whole text it shows; `load()`,
+    if given, loads a library `run()` needs."""
 
     run: object
     name: str
     lang: str
     bodies: list
     weight: int = 1
+    load: object = None
 
 
 class NashraWriter(Writer):
@@ -74,7 +77,8 @@ class NashraWriter(Writer):
         """Write the iCalendar file that `make()` returns (bytes from the icalendar
         library), with the same protection against writing one file twice as
         every other output."""
-        self._defer(partial(self._write_calendar_now, path, make), path, edition, [])
+        self._defer(partial(self._write_calendar_now, path, make), path, edition, [],
+                    load=ical.library)
 
     def _write_calendar_now(self, path, make):
         full_path = sanitised_join(self.output_path, path)
@@ -83,8 +87,8 @@ class NashraWriter(Writer):
             stream.write(make().decode("utf-8"))
         logger.info("nashra: writing %s", full_path)
 
-    def _defer(self, run, name, edition, bodies, weight=1):
-        self._jobs.append(Job(run, name, edition.lang if edition else "", bodies, weight))
+    def _defer(self, run, name, edition, bodies, weight=1, load=None):
+        self._jobs.append(Job(run, name, edition.lang if edition else "", bodies, weight, load))
 
     def _pages_of(self, kwargs):
         """How many files a write_file call makes: one per page of a listing."""
@@ -113,6 +117,10 @@ class NashraWriter(Writer):
             # A kept file is the previous output's: Pelican's guard must refuse
             # to write it again, in every process.
             self._written_files |= {sanitised_join(self.output_path, path) for path in cache.reused}
+        # Loaded here, a library is in memory the rendering processes share;
+        # loaded in each, it would take memory in each.
+        for load in {job.load for job in to_render if job.load}:
+            load()
         shares = share_out(to_render, self.settings["BUILD_PROCESSES"] or os.cpu_count() or 1)
         seen = set(self._written_files)
         for share, written in zip(shares, run_shares(shares, self._run_share)):
