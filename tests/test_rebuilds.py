@@ -6,6 +6,7 @@ import filecmp
 import gc
 import os
 import shutil
+import time
 
 import pytest
 
@@ -187,6 +188,31 @@ def test_languages_share_out_whole_while_processes_are_few():
         [["1", "en1", "en2"], ["ar1", "ar2"]]
     assert sum(len(share) for share in share_out(jobs, 8)) == 5  # every job, once
     assert len(share_out(jobs, 8)) == 5
+
+
+def test_movable_jobs_come_last_in_their_share():
+    jobs = [Job(None, name, "ar", [], movable=movable) for name, movable in
+            [("page-1", True), ("listing", False), ("page-2", True), ("feed", False)]]
+    [share] = share_out(jobs, 1)
+    assert [job.name for job in share] == ["listing", "feed", "page-1", "page-2"]
+
+
+def test_a_process_done_with_its_share_takes_movable_items_from_the_end_of_another():
+    def work(item):
+        if item.startswith("slow"):
+            time.sleep(0.01)
+        return item, os.getpid()
+
+    slow = ["slow-listing", *(f"slow-{n}" for n in range(40))]
+    results = parallel.run_items([slow, ["quick"]], work,
+                                 movable=lambda item: item != "slow-listing")
+    assert [[item for item, _ in share] for share in results] == [slow, ["quick"]]
+    here = os.getpid()
+    assert results[0][0][1] == here  # not movable: done by its share's own process
+    helped = [item for item, pid in results[0] if pid != here]
+    assert helped and helped == slow[-len(helped):]  # taken from the end
+    assert parallel.run_items([[1, 2], [3]], lambda item: item * 2, movable=lambda item: False) == \
+        [[2, 4], [6]]
 
 
 def test_a_failure_in_a_build_process_reaches_the_build():

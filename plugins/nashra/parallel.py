@@ -7,10 +7,72 @@ forking so that it does not touch, and so copy, every inherited object.
 """
 
 import gc
+import multiprocessing
 import os
 import pickle
 import sys
 import traceback
+from functools import partial
+
+
+def run_items(shares, work, movable):
+    """[[work(item) for item in share] for share in shares], each share done by
+    a process of its own (the first by this one). A process that has done its
+    share goes on with the movable items left at the end of another's, last
+    first: shares of equal size are seldom of equal cost (an Arabic page takes
+    longer to render than an English one), and this way they end together."""
+    if len(shares) < 2:
+        return [[work(item) for item in share] for share in shares]
+    board = _Board(shares, movable)
+    results = [[None] * len(share) for share in shares]
+    for done in run_shares(list(range(len(shares))), partial(_work_from, board, work)):
+        for share, position, result in done:
+            results[share][position] = result
+    return results
+
+
+def _work_from(board, work, me):
+    done = []
+    while (taken := board.take(me)) is not None:
+        share, position = taken
+        done.append((share, position, work(board.shares[share][position])))
+    return done
+
+
+class _Board:
+    """What is left of each share, in memory the forked processes share: the
+    owner takes items from the front, others take movable ones from the back."""
+
+    def __init__(self, shares, movable):
+        self.shares = shares
+        context = multiprocessing.get_context("fork")
+        self.lock = context.Lock()
+        self.front = context.RawArray("q", len(shares))  # the owner's next item
+        self.back = context.RawArray("q", [len(share) for share in shares])  # end of what is left
+        # Items from here on are movable: only they may be taken from the back.
+        self.movable_from = [_movable_tail(share, movable) for share in shares]
+
+    def take(self, me):
+        """(share, position) of the next item for process `me`; None when none is left."""
+        with self.lock:
+            if self.front[me] < self.back[me]:
+                self.front[me] += 1
+                return me, self.front[me] - 1
+            left = [self.back[share] - max(self.front[share], self.movable_from[share])
+                    for share in range(len(self.shares))]
+            richest = max(range(len(left)), key=left.__getitem__)
+            if left[richest] <= 0:
+                return None
+            self.back[richest] -= 1
+            return richest, self.back[richest]
+
+
+def _movable_tail(items, movable):
+    """The position from which every item of `items` is movable."""
+    position = len(items)
+    while position and movable(items[position - 1]):
+        position -= 1
+    return position
 
 
 def run_shares(shares, work):

@@ -25,7 +25,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from . import ical
 from .convert import CONVERSIONS
 from .pagecache import IN_PLACE, REUSED_FILES, PageCache
-from .parallel import run_shares
+from .parallel import run_items
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,9 @@ def feed_id(settings, lang, path):
 class Job:
     """One deferred write: `run()` renders and writes `weight` files, the first
     at `name`; `bodies` are the contents whose whole text it shows; `load()`,
-    if given, loads a library `run()` needs."""
+    if given, loads a library `run()` needs. A `movable` job shares nothing
+    with the other jobs of its language (an article's own page): any process
+    may take it."""
 
     run: object
     name: str
@@ -52,6 +54,7 @@ class Job:
     bodies: list
     weight: int = 1
     load: object = None
+    movable: bool = False
 
 
 class NashraWriter(Writer):
@@ -65,8 +68,9 @@ class NashraWriter(Writer):
             return  # Pelican's generators ask for the pages Nashra switched off
         edition = kwargs.get("edition") or context.get("edition")
         shown = [kwargs[key] for key in ("article", "page") if kwargs.get(key) is not None]
+        pages = self._pages_of(kwargs)
         self._defer(partial(super().write_file, name, template, context, *args, **kwargs),
-                    name, edition, shown, self._pages_of(kwargs))
+                    name, edition, shown, pages, movable=bool(shown) and pages == 1)
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         shown = elements[:self.settings["FEED_MAX_ITEMS"]]
@@ -87,8 +91,9 @@ class NashraWriter(Writer):
             stream.write(make().decode("utf-8"))
         logger.info("nashra: writing %s", full_path)
 
-    def _defer(self, run, name, edition, bodies, weight=1, load=None):
-        self._jobs.append(Job(run, name, edition.lang if edition else "", bodies, weight, load))
+    def _defer(self, run, name, edition, bodies, weight=1, load=None, movable=False):
+        self._jobs.append(Job(run, name, edition.lang if edition else "", bodies, weight, load,
+                              movable))
 
     def _pages_of(self, kwargs):
         """How many files a write_file call makes: one per page of a listing."""
@@ -123,7 +128,8 @@ class NashraWriter(Writer):
             load()
         shares = share_out(to_render, self.settings["BUILD_PROCESSES"] or os.cpu_count() or 1)
         seen = set(self._written_files)
-        for share, written in zip(shares, run_shares(shares, self._run_share)):
+        for share, written in zip(shares, run_items(shares, self._run_job,
+                                                    movable=lambda job: job.movable)):
             for job, paths in zip(share, written):
                 twice = seen.intersection(paths)
                 if twice:
@@ -137,14 +143,11 @@ class NashraWriter(Writer):
             self.settings[REUSED_FILES] = frozenset(cache.reused)
             self.settings[IN_PLACE] = in_place
 
-    def _run_share(self, jobs):
-        """The files each job wrote, in order."""
-        written = []
-        for job in jobs:
-            self._job_files = []
-            job.run()
-            written.append(self._job_files)
-        return written
+    def _run_job(self, job):
+        """The files the job wrote."""
+        self._job_files = []
+        job.run()
+        return self._job_files
 
     def _open_w(self, filename, encoding, override=False):
         stream = super()._open_w(filename, encoding, override)
@@ -177,7 +180,9 @@ class NashraWriter(Writer):
 def share_out(jobs, processes):
     """Split jobs into at most `processes` shares of about equal weight, keeping
     each language's jobs together while there are no more processes than
-    languages (a language's listings reuse what its other pages rendered)."""
+    languages (a language's listings reuse what its other pages rendered).
+    Each share's movable jobs come last: a process that is done with its own
+    share takes them from the end of another's (see parallel.run_items)."""
     groups = {}
     for job in jobs:
         groups.setdefault(job.lang, []).append(job)
@@ -188,4 +193,4 @@ def share_out(jobs, processes):
         lightest = loads.index(min(loads))
         shares[lightest] += unit
         loads[lightest] += sum(job.weight for job in unit)
-    return [share for share in shares if share]
+    return [sorted(share, key=lambda job: job.movable) for share in shares if share]
