@@ -4,7 +4,6 @@ registries.py reads and validates them; a build that keeps a cache recalls a
 valid reading of the same files instead (see load_registry).
 """
 
-import json
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -95,7 +94,7 @@ def keep_registry(settings):
 def _reading_path(settings):
     """CACHE_PATH/registry-<digest of the files, the code, the libraries and the settings>."""
     key = code_fingerprint(READING_LIBRARIES)
-    key.update(json.dumps([settings[name] for name in READING_SETTINGS]).encode())
+    key.update(repr([settings[name] for name in READING_SETTINGS]).encode())
     for name in REGISTRY_FILES:
         try:
             key.update(Path(settings["PATH"], settings[name]).read_bytes())
@@ -111,8 +110,8 @@ def _recall(path, settings):
     try:
         with open(path, "rb") as stream:
             registry = pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
-        return None
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None  # none kept, or unreadable: read the files
     logos = [organisation.logo for organisation in registry.organisations.values()]
     if not all(os.path.isfile(os.path.join(settings["PATH"], logo)) for logo in logos if logo):
         return None
