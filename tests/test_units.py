@@ -315,6 +315,21 @@ MARKDOWN_CASES = [
     "- item *one*\n- item two\n    - nested [link](/n)\n\n1. first\n2. second",
     "Arabic نص عربي مع *تأكيد* و[رابط](/ar/) و IFLA و &nbsp; هنا",
     "",
+    # Blocks, each beside plain paragraphs: what the block shortcut must leave to
+    # the block processors.
+    "Setext title\n============\n\nPlain.\n\nAnother title\n---\n\nPlain again.",
+    "Plain.\n\n***\n\n- - -\n\n___\n\nPlain.",
+    "Plain.\n# A heading inside a block\nmore\n\n#No space heading",
+    "- item\nlazy continuation\n\nplain\n\n* a\n* b\n\n1. one\n2. two\n\n١. بند\n\n+ plus",
+    "In\n2015. it was, with a year at a line's start.\n\n2015. A year first.",
+    "- item\n\n    a paragraph in the item\n\n        code in it\n\nplain after",
+    "> a quote\ncontinued lazily\n\nplain\n   indented continuation line",
+    "Text first\n[ref]: /url \"Title\"\nmore text\n\n[ref] used.",
+    "Term\n: a definition\n\nTerm two\n:   another\n\nplain",
+    "a | b\n--|--\n1 | 2\n\nplain with a | pipe",
+    "<div>\nraw *html*\n</div>\n\nplain\n\n<p markdown=\"1\">in *html*</p>",
+    "Footnote use[^n] here.\n\nplain\n[^n]: defined inside a block\n\n*[use]: Abbreviation",
+    "\n\n\nPlain after blank lines.\n\n\n\n    code after blank lines",
 ]
 MARKDOWN_CONFIGS = [
     ["markdown.extensions.codehilite", "markdown.extensions.extra", "markdown.extensions.meta"],
@@ -329,7 +344,7 @@ MARKDOWN_CONFIGS = [
 def test_the_plain_text_shortcut_changes_no_html(extensions):
     from markdown import Markdown
 
-    from nashra.plaintext import MARK, PlainTextShortcut
+    from nashra.plaintext import BLOCKS, MARK, PlainTextShortcut
 
     stock = Markdown(extensions=extensions, output_format="html5")
     quick = Markdown(extensions=[*extensions, PlainTextShortcut()], output_format="html5")
@@ -338,8 +353,10 @@ def test_the_plain_text_shortcut_changes_no_html(extensions):
         quick.reset()
         assert quick.convert(text) == stock.convert(text), text
     quick.reset()
+    taken = quick.parser.blockprocessors[BLOCKS].taken
     quick.convert(MARKDOWN_CASES[0])
     assert quick.treeprocessors[MARK].skipped == 1  # it was on: the prose skipped the patterns
+    assert quick.parser.blockprocessors[BLOCKS].taken == taken + (extensions != MARKDOWN_CONFIGS[1])
 
 
 def test_the_plain_text_shortcut_steps_aside_for_patterns_it_does_not_know():
@@ -353,6 +370,20 @@ def test_the_plain_text_shortcut_steps_aside_for_patterns_it_does_not_know():
     text = "Plain text, a [[Wiki Link]] and *em*."
     assert quick.convert(text) == stock.convert(text)
     assert quick.treeprocessors[MARK].skipped == 0
+
+
+def test_the_block_shortcut_steps_aside_for_block_processors_it_does_not_know():
+    from markdown import Markdown
+
+    from nashra.plaintext import BLOCKS, PlainTextShortcut
+
+    for extensions in (["markdown.extensions.admonition", "markdown.extensions.extra"],
+                       ["markdown.extensions.sane_lists"]):
+        stock = Markdown(extensions=extensions)
+        quick = Markdown(extensions=[*extensions, PlainTextShortcut()])
+        text = "Plain.\n\n!!! note\n    An admonition.\n\n1. one\n2. two\n\nPlain."
+        assert quick.convert(text) == stock.convert(text)
+        assert quick.parser.blockprocessors[BLOCKS].taken == 0
 
 
 def test_the_plain_text_shortcut_steps_aside_for_a_known_name_with_another_pattern():
