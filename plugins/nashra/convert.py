@@ -156,6 +156,8 @@ def _start(settings, datas):
     """(pool, results): the conversions of `datas`, in order, from worker
     processes already at work; or, when they would not pay, from a generator
     that converts in this process as it is read (pool None)."""
+    if not datas:
+        return None, iter(())  # all from the cache: no converter to make
     processes = settings["BUILD_PROCESSES"] or os.cpu_count() or 1
     converter = Converter(settings)
     if len(datas) < PARALLEL_FROM or processes < 2:

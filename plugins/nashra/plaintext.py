@@ -20,8 +20,9 @@ the paragraph processor, which makes of it what it would have made after all
 the tests failed.
 
 Both halves step aside, converting as Python-Markdown alone does, whenever they
-cannot be sure: when an extension registered an inline pattern or a block
-processor they do not know (by name, or not Python-Markdown's own), or a tree
+cannot be sure: when an extension registered an inline pattern they do not
+know (by name, or not Python-Markdown's own) or a block processor of a class
+they do not know, or a tree
 processor between the inline shortcut's two halves. tests/test_units.py
 compares the HTML with Python-Markdown's across sets of extensions.
 """
