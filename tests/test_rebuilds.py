@@ -5,8 +5,8 @@ was written again."""
 import filecmp
 import gc
 import os
+import multiprocessing
 import shutil
-import time
 
 import pytest
 
@@ -198,16 +198,22 @@ def test_movable_jobs_come_last_in_their_share():
 
 
 def test_a_process_done_with_its_share_takes_movable_items_from_the_end_of_another():
+    here = os.getpid()
+    helping = multiprocessing.get_context("fork").Event()
+
     def work(item):
-        if item.startswith("slow"):
-            time.sleep(0.01)
+        # The owner of the long share stays on its first item until the other
+        # process has taken one of the rest: the test needs no timing to hold.
+        if item == "slow-listing":
+            assert helping.wait(timeout=30), "the other process never took an item"
+        elif item.startswith("slow") and os.getpid() != here:
+            helping.set()
         return item, os.getpid()
 
     slow = ["slow-listing", *(f"slow-{n}" for n in range(40))]
     results = parallel.run_items([slow, ["quick"]], work,
                                  movable=lambda item: item != "slow-listing")
     assert [[item for item, _ in share] for share in results] == [slow, ["quick"]]
-    here = os.getpid()
     assert results[0][0][1] == here  # not movable: done by its share's own process
     helped = [item for item, pid in results[0] if pid != here]
     assert helped and helped == slow[-len(helped):]  # taken from the end
