@@ -26,11 +26,11 @@ def site_folder(tmp_path):
     return tmp_path
 
 
-def rebuild(folder, name="output", cache=True):
+def rebuild(folder, name="output", cache=True, **settings):
     # Without the search index: Pagefind names its files by content hash, and
     # is not what the caches skip.
     build(str(SETTINGS), content=str(folder / "content"), output=str(folder / name),
-          overrides={"BUILD_CACHE": cache, "SEARCH_INDEX": False})
+          overrides={"BUILD_CACHE": cache, "SEARCH_INDEX": False, **settings})
     return folder / name
 
 
@@ -159,6 +159,16 @@ def test_a_replaced_output_folder_is_not_trusted(site_folder):
     shutil.copytree(site_folder / "content", site_folder / "output")  # anything at all
     output = rebuild(site_folder)
     assert differences(output, rebuild(site_folder, "cold", cache=False)) == []
+
+
+def test_templates_compiled_with_other_jinja_options_are_not_reused(site_folder):
+    """Jinja's bytecode cache checks a template's source, not the options it
+    was compiled with: a change of JINJA_ENVIRONMENT must compile again."""
+    options = {"trim_blocks": False, "lstrip_blocks": False, "extensions": []}
+    rebuilt = rebuild(site_folder, JINJA_ENVIRONMENT=options)
+    cold = rebuild(site_folder, "cold", cache=False, JINJA_ENVIRONMENT=options)
+    assert differences(rebuilt, cold) == []
+    assert differences(rebuilt, rebuild(site_folder, "default", cache=False)) != []
 
 
 def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):

@@ -6,9 +6,11 @@ what they read (``generate_context``) and write each edition's pages
 """
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import groupby
+from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache, pass_context, select_autoescape
 from markupsafe import Markup
@@ -18,6 +20,7 @@ from pelican.paginator import Paginator
 
 from . import ical, l10n
 from .agenda import Agenda, build_today, first_weekday
+from .fingerprint import code_fingerprint
 from .jsonld import event_script, organisation_data, script_json
 from .organisations import Directory
 from .l10n import N_
@@ -48,6 +51,22 @@ def _fragment_module(context, name):
     return modules[key]
 
 
+def _template_cache_folder(settings):
+    """CACHE_PATH/templates-<version>, for compiled templates kept between
+    builds. Jinja checks each template's source against the one it compiled,
+    but not the options it compiled with: the version covers them (the
+    JINJA_ENVIRONMENT setting, Jinja's version, and Nashra's code, which sets
+    up the environment). Older versions are removed."""
+    fingerprint = code_fingerprint(("jinja2",))
+    fingerprint.update(repr(settings["JINJA_ENVIRONMENT"]).encode())
+    folder = Path(settings["CACHE_PATH"]) / f"templates-{fingerprint.hexdigest()[:16]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for other in folder.parent.glob("templates*"):
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
+    return str(folder)
+
+
 class NashraGenerator(Generator):
     """Localised, autoescaping templates, and one way to write an edition's page."""
 
@@ -70,11 +89,7 @@ class NashraGenerator(Generator):
         l10n.install(self.env)
         self.env.globals["fragment"] = fragment
         if self.settings["BUILD_CACHE"]:
-            # Compiled templates, kept between builds (Jinja checks each
-            # template's source against the one it compiled).
-            folder = os.path.join(self.settings["CACHE_PATH"], "templates")
-            os.makedirs(folder, exist_ok=True)
-            self.env.bytecode_cache = FileSystemBytecodeCache(folder)
+            self.env.bytecode_cache = FileSystemBytecodeCache(_template_cache_folder(self.settings))
         self.context["nashra_jinja_env"] = self.env
 
     @property
