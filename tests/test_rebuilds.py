@@ -4,15 +4,17 @@ was written again."""
 
 import filecmp
 import gc
-import os
 import multiprocessing
+import os
+import pickle
 import shutil
 
 import pytest
 
 from conftest import CONTENT, SETTINGS, BuiltSite
-from nashra import parallel
-from nashra.build import BuildFailed, build
+from nashra import convert, parallel
+from nashra.build import BuildFailed, build, load_settings
+from nashra.settings import configure
 from nashra.writer import Job, share_out
 
 EDITED = "articles/ifla-regional-offices-meeting-doha.ar.md"
@@ -241,3 +243,42 @@ def test_a_failure_in_a_build_process_reaches_the_build():
         parallel.run_shares(["good", "bad"], work)
     parent, child = parallel.run_shares(["a", "b"], work)
     assert parent == os.getpid() != child
+
+
+def conversion_settings(tmp_path, processes):
+    settings = configure(load_settings(str(SETTINGS), content=str(CONTENT),
+                                       output=str(tmp_path / "output")))
+    settings["BUILD_PROCESSES"] = processes
+    return settings
+
+
+def converted(settings, paths, use_cache):
+    with convert.Conversion(settings, paths, use_cache) as conversion:
+        return conversion.result()
+
+
+def test_conversions_are_the_same_in_workers_in_one_process_and_from_the_cache(tmp_path):
+    """Enough files for worker processes (started while the files are still
+    being read), two of them with the same bytes (converted once), and a kept
+    conversion damaged between builds (converted again, and mended)."""
+    paths = []
+    for number in range(convert.PARALLEL_FROM + 9):
+        path = tmp_path / f"file-{number}.md"
+        path.write_text(f"Title: File {number % (convert.PARALLEL_FROM + 8)}\nLang: en\n\n"
+                        f"A *paragraph* -- {number % (convert.PARALLEL_FROM + 8)}.\n", "utf-8")
+        paths.append(str(path))
+    in_workers = converted(conversion_settings(tmp_path, 2), paths, use_cache=False)
+    converter = convert.Converter(conversion_settings(tmp_path, 1))
+    assert in_workers.by_digest == {convert.digest(open(path, "rb").read()):
+                                    converter.convert(open(path, "rb").read()) for path in paths}
+    assert len(in_workers.by_digest) == len(paths) - 1
+    assert converted(conversion_settings(tmp_path, 1), paths, use_cache=False) == in_workers
+    assert not (tmp_path / "cache").exists()
+
+    settings = conversion_settings(tmp_path, 2)
+    assert converted(settings, paths, use_cache=True) == in_workers
+    [folder] = (tmp_path / "cache").glob("converted-*")
+    damaged = folder / in_workers.digests[paths[5]]
+    damaged.write_bytes(b"not a pickle")
+    assert converted(settings, paths, use_cache=True) == in_workers
+    assert pickle.loads(damaged.read_bytes()) == in_workers.by_digest[damaged.name]

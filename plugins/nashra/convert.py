@@ -10,6 +10,7 @@ change to any of them can never serve a stale conversion.
 
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -97,7 +98,17 @@ class Conversion:
 
     def __init__(self, settings, paths, use_cache=True):
         self.settings = settings
-        self.contents, self.digests = {}, {}
+        self.contents, self.digests, self.missing = {}, {}, []
+        self.cache = _cache_folder(settings) if use_cache else None
+        kept = _kept_keys(self.cache)
+        # Every file is read before this returns (the check reads them from
+        # here), but the workers start on the first ones while the rest are read.
+        self._pool, self._results = _start(settings, self._to_convert(paths, kept))
+        self.converted = _load(self.cache, [key for key in self.contents if key in kept])
+
+    def _to_convert(self, paths, kept):
+        """Read every file, and yield the bytes of each one to convert (neither
+        in the cache nor the same as one before it), as they are read."""
         for path in paths:
             try:
                 with open(path, "rb") as stream:
@@ -105,11 +116,10 @@ class Conversion:
             except OSError:
                 continue  # the content check says which file and why
             self.digests[os.path.abspath(path)] = key = digest(data)
+            if key not in self.contents and key not in kept:
+                self.missing.append(key)
+                yield data
             self.contents[key] = data
-        self.cache = _cache_folder(settings) if use_cache else None
-        self.converted = _load(self.cache, self.contents) if self.cache else {}
-        self.missing = [key for key in self.contents if key not in self.converted]
-        self._pool, self._results = _start(settings, [self.contents[key] for key in self.missing])
 
     def data(self, path):
         """The bytes of `path` as read for conversion; None if it could not be read."""
@@ -122,8 +132,13 @@ class Conversion:
         for key, converted in zip(self.missing, self._results):
             self.converted[key] = converted
         self._stop()
+        # A kept conversion that could not be loaded (a damaged file) is made again.
+        spoilt = [key for key in self.contents if key not in self.converted]
+        if spoilt:
+            converter = Converter(self.settings)
+            self.converted.update((key, converter.convert(self.contents[key])) for key in spoilt)
         if self.cache:
-            _store(self.cache, {key: self.converted[key] for key in self.missing},
+            _store(self.cache, {key: self.converted[key] for key in [*self.missing, *spoilt]},
                    keep=set(self.contents))
         return Conversions(self.converted, self.digests,
                            metadata_digest(self.settings["PATH"], self.digests, self.converted))
@@ -153,21 +168,24 @@ def metadata_digest(root, digests, converted):
 
 
 def _start(settings, datas):
-    """(pool, results): the conversions of `datas`, in order, from worker
-    processes already at work; or, when they would not pay, from a generator
-    that converts in this process as it is read (pool None)."""
-    if not datas:
+    """(pool, results): the conversions of `datas` (an iterator, consumed before
+    this returns), in order, from worker processes that start on the first
+    ones while the others are still coming; or, when workers would not pay,
+    from a generator that converts in this process as it is read (pool None)."""
+    first = list(itertools.islice(datas, PARALLEL_FROM))
+    if not first:
         return None, iter(())  # all from the cache: no converter to make
     processes = settings["BUILD_PROCESSES"] or os.cpu_count() or 1
     converter = Converter(settings)
-    if len(datas) < PARALLEL_FROM or processes < 2:
+    if len(first) < PARALLEL_FROM or processes < 2:
+        datas = [*first, *datas]
         return None, (converter.convert(data) for data in datas)
     # fork: the workers inherit the converter, made once here, instead of each
     # making its own (importing Markdown's extensions and typogrify into
-    # memory of its own).
+    # memory of its own). They are forked at the first chunk submitted.
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(converter,))
-    return pool, pool.map(_convert_in_worker, datas, chunksize=16)
+    return pool, pool.map(_convert_in_worker, itertools.chain(first, datas), chunksize=16)
 
 
 # Each worker process converts with its own copy of the parent's Converter.
@@ -194,9 +212,17 @@ def _cache_folder(settings):
     return Path(settings["CACHE_PATH"]) / f"converted-{fingerprint.hexdigest()[:16]}"
 
 
-def _load(folder, contents):
+def _kept_keys(folder):
+    """The names of the conversions kept in `folder` (none without a cache)."""
+    try:
+        return frozenset(os.listdir(folder)) if folder else frozenset()
+    except OSError:
+        return frozenset()
+
+
+def _load(folder, keys):
     found = {}
-    for key in contents:
+    for key in keys:
         try:
             with open(folder / key, "rb") as stream:
                 found[key] = pickle.load(stream)
