@@ -261,16 +261,19 @@ def test_conversions_are_the_same_in_workers_in_one_process_and_from_the_cache(t
     """Enough files for worker processes (started while the files are still
     being read), two of them with the same bytes (converted once), and a kept
     conversion damaged between builds (converted again, and mended)."""
-    paths = []
+    texts = {}
     for number in range(convert.PARALLEL_FROM + 9):
-        path = tmp_path / f"file-{number}.md"
-        path.write_text(f"Title: File {number % (convert.PARALLEL_FROM + 8)}\nLang: en\n\n"
-                        f"A *paragraph* -- {number % (convert.PARALLEL_FROM + 8)}.\n", "utf-8")
-        paths.append(str(path))
+        name = number % (convert.PARALLEL_FROM + 8)  # the last file repeats the first
+        texts[str(tmp_path / f"file-{number}.md")] = \
+            f"Title: File {name}\nLang: en\n\nA *paragraph* -- {name}.\n".encode()
+    for path, data in texts.items():
+        with open(path, "wb") as stream:
+            stream.write(data)
+    paths = list(texts)
     in_workers = converted(conversion_settings(tmp_path, 2), paths, use_cache=False)
     converter = convert.Converter(conversion_settings(tmp_path, 1))
-    assert in_workers.by_digest == {convert.digest(open(path, "rb").read()):
-                                    converter.convert(open(path, "rb").read()) for path in paths}
+    assert in_workers.by_digest == {convert.digest(data): converter.convert(data)
+                                    for data in texts.values()}
     assert len(in_workers.by_digest) == len(paths) - 1
     assert converted(conversion_settings(tmp_path, 1), paths, use_cache=False) == in_workers
     assert not (tmp_path / "cache").exists()

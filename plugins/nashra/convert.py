@@ -15,14 +15,13 @@ import json
 import multiprocessing
 import os
 import pickle
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown import Markdown
 
-from .fingerprint import code_fingerprint
+from .fingerprint import code_fingerprint, forget_other_versions
 from .plaintext import PlainTextShortcut
 from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
 
@@ -241,6 +240,4 @@ def _store(folder, new, keep):
     for entry in folder.iterdir():
         if entry.name not in keep:
             entry.unlink()
-    for other in folder.parent.glob("converted-*"):
-        if other != folder:
-            shutil.rmtree(other, ignore_errors=True)
+    forget_other_versions(folder)

@@ -1,6 +1,7 @@
 """What a result kept between builds depends on besides its inputs."""
 
 import hashlib
+import shutil
 from importlib.metadata import version
 from pathlib import Path
 
@@ -14,3 +15,13 @@ def code_fingerprint(libraries):
     for library in libraries:
         fingerprint.update(f"{library}={version(library)}".encode())
     return fingerprint
+
+
+def forget_other_versions(folder):
+    """Remove the siblings of the cache folder `folder` that hold another
+    version of it: the same name before the first "-", or none (an older,
+    unversioned folder)."""
+    kind = folder.name.split("-", 1)[0]
+    for other in folder.parent.glob(f"{kind}*"):
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)

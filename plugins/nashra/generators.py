@@ -6,7 +6,6 @@ what they read (``generate_context``) and write each edition's pages
 """
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import groupby
@@ -20,7 +19,7 @@ from pelican.paginator import Paginator
 
 from . import ical, l10n
 from .agenda import Agenda, build_today, first_weekday
-from .fingerprint import code_fingerprint
+from .fingerprint import code_fingerprint, forget_other_versions
 from .jsonld import event_script, organisation_data, script_json
 from .organisations import Directory
 from .l10n import N_
@@ -61,9 +60,7 @@ def _template_cache_folder(settings):
     fingerprint.update(repr(settings["JINJA_ENVIRONMENT"]).encode())
     folder = Path(settings["CACHE_PATH"]) / f"templates-{fingerprint.hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
-    for other in folder.parent.glob("templates*"):
-        if other != folder:
-            shutil.rmtree(other, ignore_errors=True)
+    forget_other_versions(folder)
     return str(folder)
 
 
