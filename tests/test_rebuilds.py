@@ -10,9 +10,11 @@ import pickle
 import shutil
 
 import pytest
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, TemplateSyntaxError
 
 from conftest import CONTENT, SETTINGS, BuiltSite
 from nashra import convert, parallel
+from nashra.precompile import SharedCompilation
 from nashra.build import BuildFailed, build, load_settings
 from nashra.settings import configure
 from nashra.writer import Job, share_out
@@ -171,6 +173,37 @@ def test_templates_compiled_with_other_jinja_options_are_not_reused(site_folder)
     cold = rebuild(site_folder, "cold", cache=False, JINJA_ENVIRONMENT=options)
     assert differences(rebuilt, cold) == []
     assert differences(rebuilt, rebuild(site_folder, "default", cache=False)) != []
+
+
+def test_templates_compiled_ahead_serve_only_their_own_source(tmp_path):
+    """The helper compiles the theme while the build reads: the build compiles
+    none of it again, but compiles itself a template changed since, or one
+    that does not compile (and so reports its error), as it would without."""
+    folder, kept = tmp_path / "templates", tmp_path / "kept"
+    folder.mkdir()
+    kept.mkdir()
+    (folder / "base.html").write_text("<p>{% block body %}{% endblock %}</p>", "utf-8")
+    (folder / "page.html").write_text(
+        "{% extends 'base.html' %}{% block body %}{{ name|upper }}{% endblock %}", "utf-8")
+    (folder / "broken.html").write_text("{% if %}", "utf-8")
+    environment = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
+    cache = SharedCompilation(FileSystemBytecodeCache(str(kept)))
+    cache.start(environment, [str(folder)])
+    cache.wait()
+    assert len(cache.received) == 2
+    assert len(list(kept.iterdir())) == 2  # kept for the next build too
+    compiled = []
+    compile_template = environment.compile
+    environment.compile = lambda source, name, *args: (compiled.append(name),
+                                                       compile_template(source, name, *args))[1]
+    assert environment.get_template("page.html").render(name="<b>") == "<p>&lt;B&gt;</p>"
+    assert compiled == []
+    environment.cache.clear()
+    (folder / "base.html").write_text("<div>{% block body %}{% endblock %}</div>", "utf-8")
+    assert environment.get_template("page.html").render(name="x") == "<div>X</div>"
+    assert compiled == ["base.html"]
+    with pytest.raises(TemplateSyntaxError):
+        environment.get_template("broken.html")
 
 
 def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):

@@ -22,6 +22,7 @@ from pathlib import Path
 from markdown import Markdown
 
 from .fingerprint import code_fingerprint, forget_other_versions
+from .parallel import build_processes
 from .plaintext import PlainTextShortcut
 from .text import Typographer, isolate_other_script, plain_text_to_html, sanitise
 
@@ -174,7 +175,7 @@ def _start(settings, datas):
     first = list(itertools.islice(datas, PARALLEL_FROM))
     if not first:
         return None, iter(())  # all from the cache: no converter to make
-    processes = settings["BUILD_PROCESSES"] or os.cpu_count() or 1
+    processes = build_processes(settings)
     converter = Converter(settings)
     if len(first) < PARALLEL_FROM or processes < 2:
         datas = [*first, *datas]

@@ -22,6 +22,8 @@ from .agenda import Agenda, build_today, first_weekday
 from .fingerprint import code_fingerprint, forget_other_versions
 from .jsonld import event_script, organisation_data, script_json
 from .organisations import Directory
+from .parallel import build_processes
+from .precompile import SharedCompilation
 from .l10n import N_
 from .settings import save_as
 from .site import build_site, content_key, paginated_key
@@ -85,9 +87,20 @@ class NashraGenerator(Generator):
         self.env.auto_reload = False
         l10n.install(self.env)
         self.env.globals["fragment"] = fragment
-        if self.settings["BUILD_CACHE"]:
-            self.env.bytecode_cache = FileSystemBytecodeCache(_template_cache_folder(self.settings))
+        self._use_compiled_templates()
         self.context["nashra_jinja_env"] = self.env
+
+    def _use_compiled_templates(self):
+        """The templates compiled by earlier builds (with BUILD_CACHE); else,
+        when there are none and a core to spare, those a helper compiles while
+        this build reads (see precompile.py)."""
+        kept, compiled_before = None, False
+        if self.settings["BUILD_CACHE"]:
+            folder = _template_cache_folder(self.settings)
+            kept, compiled_before = FileSystemBytecodeCache(folder), any(Path(folder).iterdir())
+        self.env.bytecode_cache = kept
+        if not compiled_before and build_processes(self.settings) > 1:
+            SharedCompilation(kept).start(self.env, self._templates_path)
 
     @property
     def site(self):

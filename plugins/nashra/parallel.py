@@ -15,6 +15,11 @@ import traceback
 from functools import partial
 
 
+def build_processes(settings):
+    """How many processes a build may run at once (BUILD_PROCESSES)."""
+    return settings["BUILD_PROCESSES"] or os.cpu_count() or 1
+
+
 def run_items(shares, work, movable):
     """[[work(item) for item in share] for share in shares], each share done by
     a process of its own (the first by this one). A process that has done its

@@ -15,7 +15,7 @@ from lxml import etree
 
 from .check import ARTICLE, check_sources, translation_groups
 from .data import load_registry
-from .parallel import run_shares
+from .parallel import build_processes, run_shares
 from .settings import language_prefix, save_as
 
 
@@ -46,7 +46,7 @@ def verify_output(settings, output, sources=None, trusted=frozenset(), trusted_i
         _, sources = check_sources(settings)
     urls = {source.path: expected_url(settings, source) for source in sources}
     fresh = [url for url in urls.values() if save_as(url) not in trusted]
-    parallel = (settings["BUILD_PROCESSES"] or os.cpu_count() or 1) > 1
+    parallel = build_processes(settings) > 1
     read = _read_pages(locate, fresh, settings["SITEURL"], parallel)
     shortfalls = []
     pages = {}

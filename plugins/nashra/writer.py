@@ -25,7 +25,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from . import ical
 from .convert import CONVERSIONS
 from .pagecache import IN_PLACE, REUSED_FILES, PageCache
-from .parallel import run_items
+from .parallel import build_processes, run_items
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class NashraWriter(Writer):
         # loaded in each, it would take memory in each.
         for load in {job.load for job in to_render if job.load}:
             load()
-        shares = share_out(to_render, self.settings["BUILD_PROCESSES"] or os.cpu_count() or 1)
+        shares = share_out(to_render, build_processes(self.settings))
         seen = set(self._written_files)
         for share, written in zip(shares, run_items(shares, self._run_job,
                                                     movable=lambda job: job.movable)):

@@ -1,0 +1,144 @@
+"""Compiling the theme's templates in a helper process, while the build reads.
+
+Between the conversion and the writing, the build runs in one process (Pelican
+reads every file and Nashra builds its model) and the other core is idle. A
+build with no compiled templates kept from an earlier one (a cold build, or the
+first after a change of theme, Jinja or Nashra) would otherwise compile each
+template when it first writes a page with it: some in that one process, the
+rest twice, once in each writing process.
+
+The helper is forked from the build with its Jinja environment as it is, so it
+compiles exactly what the build would; it sends each template's code back
+through a pipe, as Jinja's bytecode cache stores it (the source's checksum
+included, so that code compiled from another source is never used). The build
+takes what has arrived whenever it needs a template, and compiles itself what
+has not: it never waits for the helper.
+"""
+
+import fcntl
+import logging
+import multiprocessing
+import os
+import weakref
+from pathlib import Path
+
+from jinja2 import BytecodeCache
+
+logger = logging.getLogger(__name__)
+
+# The templates that every page needs, compiled first.
+FIRST = ("base.html", "macros.html")
+
+
+class SharedCompilation(BytecodeCache):
+    """A bytecode cache for one build: the code the helper compiled, then the
+    cache kept between builds (`kept`, a Jinja BytecodeCache, or None)."""
+
+    def __init__(self, kept=None):
+        self.kept = kept
+        self.received = {}  # bucket key -> bytecode, as Jinja's buckets write it
+        self._connection = None
+        self._reader = self._pid = None  # the process that may read the pipe, the helper's
+        self._sender = None  # in the helper: where its code goes
+
+    def start(self, environment, folders):
+        """Make this `environment`'s bytecode cache, and fork the helper: it
+        compiles every template in `folders` (the theme's, and those that
+        override it) with that environment."""
+        environment.bytecode_cache = self
+        names = theme_templates(folders)
+        if not names:
+            return
+        receiving, sending = multiprocessing.Pipe(duplex=False)
+        _widen(sending)
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns
+            receiving.close()
+            _compile_and_exit(self, environment, names, sending)
+        sending.close()
+        self._connection, self._reader = receiving, os.getpid()
+        # Reap the helper once the build lets go of this cache (or at exit), if
+        # the build ended before reading all it sent.
+        weakref.finalize(self, _reap, pid, receiving)
+        self._pid = pid
+
+    def load_bytecode(self, bucket):
+        self._receive()
+        code = self.received.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+        if bucket.code is None and self.kept is not None:
+            self.kept.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket):
+        if self._sender is not None:
+            self._sender.send((bucket.key, bucket.bytecode_to_string()))
+        if self.kept is not None:
+            self.kept.dump_bytecode(bucket)
+
+    def clear(self):
+        self.received.clear()
+        if self.kept is not None:
+            self.kept.clear()
+
+    def wait(self):
+        """Take everything the helper sends, until it is done."""
+        self._receive(wait=True)
+
+    def _receive(self, wait=False):
+        """Take what the helper has sent so far (and, if `wait`, until it is
+        done). Only the process that forked it reads the pipe: the writing
+        processes forked later share it, and two readers would split its
+        messages."""
+        if self._connection is None or os.getpid() != self._reader:
+            return
+        try:
+            while self._connection.poll(None if wait else 0):
+                key, code = self._connection.recv()
+                self.received[key] = code
+        except (EOFError, OSError):  # the helper is done
+            self._connection.close()
+            self._connection = None
+            _reap(self._pid)
+
+
+def theme_templates(folders):
+    """The names of the templates in `folders`, those every page needs first."""
+    names = {path.relative_to(root).as_posix()
+             for root in map(Path, folders) if root.is_dir()
+             for path in root.rglob("*") if path.is_file()}
+    return sorted(names, key=lambda name: (name not in FIRST, name))
+
+
+def _widen(connection):
+    """Make the pipe hold every template's code (a theme's compile to a few
+    hundred kilobytes), so that the helper never waits for the build to read:
+    Linux's default of 64 KiB would stop it at the third template."""
+    try:
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (AttributeError, OSError):
+        pass  # not Linux, or over the system's limit: the helper waits, no more
+
+
+def _compile_and_exit(cache, environment, names, connection):
+    status = 1
+    try:
+        cache._sender = connection
+        for name in names:
+            try:
+                environment.get_template(name)
+            except Exception:  # noqa: BLE001 - the build compiles it again, and reports
+                logger.debug("nashra: the template %s did not compile ahead", name)
+        connection.close()
+        status = 0
+    finally:
+        os._exit(status)  # not sys.exit: the build's clean-up must not run here
+
+
+def _reap(pid, connection=None):
+    if connection is not None:
+        connection.close()
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass  # reaped already
