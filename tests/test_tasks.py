@@ -1,6 +1,7 @@
 """The Invoke tasks, run the way editors run them."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -169,3 +170,32 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     check = invoke("check", "--content", str(tmp_path / "corpus-3"))
     assert check.returncode == 0, check.stdout + check.stderr
     assert len(list((tmp_path / "corpus-3" / "articles").glob("*.md"))) == 6
+
+
+def test_memory_is_sampled_over_live_processes_only():
+    """An ended process that is not reaped yet no longer shares its pages: the
+    sample must not count it (nor count those pages twice)."""
+    from nashra import benchmark  # noqa: PLC0415
+
+    ended, alive = os.fork(), None
+    if ended == 0:
+        os._exit(0)
+    try:
+        alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        deadline = time.monotonic() + 10
+        while _state(ended) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _state(ended) == "Z"
+        tree = benchmark._tree(os.getpid())
+        assert alive.pid in tree and ended not in tree and os.getpid() in tree
+        assert benchmark._tree_rss(os.getpid()) > 0
+    finally:
+        os.waitpid(ended, 0)
+        if alive:
+            alive.kill()
+            alive.wait()
+
+
+def _state(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]

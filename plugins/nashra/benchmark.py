@@ -183,21 +183,41 @@ def measure(command, env=None, memory=False):
 
 def _tree_rss(root):
     """Kilobytes of memory used by `root` and every process descended from it,
-    as proportional set size: a page shared by forked processes counts once."""
+    as proportional set size: a page shared by forked processes counts once;
+    0 when no consistent sample could be taken.
+
+    The processes are read one after the other: if one ends in between, the
+    pages it shared are counted whole in those read after it and half in it,
+    once too many (a build that forked a process to verify its output right
+    after its rendering process ended sampled 114 MB instead of 91). A sample
+    during which the tree changed is taken again."""
+    for _ in range(3):
+        tree = _tree(root)
+        total = sum(_pss(pid) for pid in tree)
+        if _tree(root) == tree:
+            return total
+    return 0
+
+
+def _tree(root):
+    """`root` and the live processes descended from it (an ended process that
+    is not reaped yet holds no memory)."""
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as stat:
-                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
+                    state, parent = stat.read().rsplit(")", 1)[1].split()[:2]
+            except (OSError, ValueError):
                 continue
+            if state != "Z":
+                parents[int(entry)] = int(parent)
     tree, grown = {root}, True
     while grown:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
         grown = bool(children)
         tree |= children
-    return sum(_pss(pid) for pid in tree)
+    return tree
 
 
 def _pss(pid):
