@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import time
 
 import pytest
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, TemplateSyntaxError
@@ -204,6 +205,30 @@ def test_templates_compiled_ahead_serve_only_their_own_source(tmp_path):
     assert compiled == ["base.html"]
     with pytest.raises(TemplateSyntaxError):
         environment.get_template("broken.html")
+
+
+def test_a_helper_still_compiling_is_stopped_before_the_writing_processes_fork(tmp_path):
+    """Beside the writing processes, it would hold memory of its own; the build
+    compiles what it did not send."""
+    builder = os.getpid()
+
+    class SlowInHelper(FileSystemLoader):
+        def get_source(self, environment, name):
+            if os.getpid() != builder and name == "slow.html":
+                time.sleep(60)
+            return super().get_source(environment, name)
+
+    (tmp_path / "base.html").write_text("<p>{% block body %}{% endblock %}</p>", "utf-8")
+    (tmp_path / "slow.html").write_text("{% extends 'base.html' %}{% block body %}s{% endblock %}",
+                                        "utf-8")
+    environment = Environment(loader=SlowInHelper(str(tmp_path)))
+    cache = SharedCompilation()
+    cache.start(environment, [str(tmp_path)])
+    started = time.monotonic()
+    cache.stop()
+    assert time.monotonic() - started < 5
+    assert not os.path.exists(f"/proc/{cache._pid}")  # stopped and reaped
+    assert environment.get_template("slow.html").render() == "<p>s</p>"
 
 
 def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):

@@ -226,6 +226,8 @@ class SiteFilesGenerator(NashraGenerator):
             writer.write_file(name, self.env.get_template(template), self.context, url=name,
                               edition=site.default_edition, pages=pages)
         # The last generator to write: now every file is known, and written.
+        if isinstance(self.env.bytecode_cache, SharedCompilation):
+            self.env.bytecode_cache.stop()
         writer.flush()
 
 
