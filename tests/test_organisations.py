@@ -9,7 +9,8 @@ from conftest import SETTINGS, article, visible_text, write_files
 from nashra.build import load_settings
 from nashra.check import check_sources, fix_organisations
 from nashra import registries
-from nashra.data import Organisation, keep_registry, load_registry
+from nashra.build import BuildFailed, build
+from nashra.data import Organisation, keep_registry, load_registry, reading_ahead
 from nashra.organisations import Matcher, sort_key
 from nashra.settings import configure
 
@@ -285,3 +286,24 @@ def test_a_kept_registry_reading_is_recalled_only_while_it_is_still_true(content
                              "utf-8")
     write_files(content_dir, {"images/owner.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
     assert [problem.line for problem in load_registry(settings())[1]] == [line + 1]
+
+
+def test_the_registries_read_ahead_in_a_child_give_what_the_build_would_read(content_dir, tmp_path,
+                                                                            monkeypatch):
+    """A cold build reads them in a forked child (so that ruamel.yaml and
+    jsonschema never weigh on the build's memory): the same registry and the
+    same problems, which fail the build."""
+    write_files(content_dir, {"data/organisations.yaml":
+                              "ifla:\n  name:\n    ar: أ\n    en: A\n  country: XX\n"})
+    settings = configure(load_settings(str(SETTINGS), content=str(content_dir),
+                                       overrides={"BUILD_CACHE": False, "BUILD_PROCESSES": 2}))
+    expected = load_registry(dict(settings))
+    assert [problem.line for problem in expected[1]] == [5]
+    with reading_ahead(settings):
+        with monkeypatch.context() as patch:
+            patch.setattr(registries, "read_registry", lambda _: pytest.fail("read in the build"))
+            assert load_registry(settings) == expected
+    with pytest.raises(BuildFailed) as failure:
+        build(str(SETTINGS), content=str(content_dir), output=str(tmp_path / "output"),
+              overrides={"BUILD_CACHE": False})
+    assert str(expected[1][0]) in str(failure.value)

@@ -250,6 +250,16 @@ def test_a_build_leaves_nothing_out_of_garbage_collection(tmp_path):
     assert gc.get_freeze_count() == 0
 
 
+def test_work_in_a_child_gives_its_result_or_its_error_and_leaves_no_child():
+    assert parallel.InChild(pow, 2, 10).result() == 1024
+    with pytest.raises(ZeroDivisionError):
+        parallel.InChild(divmod, 1, 0).result()
+    with parallel.InChild(os.getpid) as child:
+        pass  # the block ends before anyone asks for the result
+    assert not os.path.exists(f"/proc/{child.pid}")  # reaped, not left a zombie
+    assert child.result() == child.pid != os.getpid()
+
+
 def test_languages_share_out_whole_while_processes_are_few():
     jobs = [Job(None, f"{lang}{n}", lang, [], weight) for lang, n, weight in
             [("ar", 1, 5), ("ar", 2, 1), ("en", 1, 4), ("en", 2, 1), ("", 1, 1)]]

@@ -6,10 +6,14 @@ valid reading of the same files instead (see load_registry).
 
 import os
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel import Locale
+
 from .fingerprint import code_fingerprint
+from .parallel import InChild, build_processes
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,15 @@ READING_SETTINGS = ("I18N_LANGUAGES", "STATIC_PATHS", *REGISTRY_FILES)
 
 def load_registry(settings):
     """Read the three registries (once per build); returns (Registry, [Problem])."""
+    stamp = _stamp(settings)
+    kept = settings.get(REGISTRY)
+    if kept is None or kept[0] != stamp:
+        kept = settings[REGISTRY] = (stamp, *_read_or_recall(settings))
+    return kept[1], list(kept[2])
+
+
+def _stamp(settings):
+    """The registries' files as they are now: names, sizes, modification times."""
     stamp = []
     for key in REGISTRY_FILES:
         try:
@@ -63,10 +76,7 @@ def load_registry(settings):
             stamp.append((settings[key], stat.st_size, stat.st_mtime_ns))
         except OSError:
             stamp.append((settings[key], None, None))
-    kept = settings.get(REGISTRY)
-    if kept is None or kept[0] != stamp:
-        kept = settings[REGISTRY] = (stamp, *_read_or_recall(settings))
-    return kept[1], list(kept[2])
+    return stamp
 
 
 def _read_or_recall(settings):
@@ -77,9 +87,44 @@ def _read_or_recall(settings):
     registry = _recall(path, settings) if path else None
     if registry is not None:
         return registry, [], path
+    reading = settings.pop(READING, None)
+    if reading is not None and reading[0] == _stamp(settings):
+        return *reading[1].result(), path
+    return *_read(settings), path
+
+
+def _read(settings):
     from .registries import read_registry  # noqa: PLC0415 - only when not recalled
 
-    return *read_registry(settings), path
+    return read_registry(settings)
+
+
+# The key of a reading of the registries started ahead (see reading_ahead).
+READING = "_nashra_registry_reading"
+
+
+@contextmanager
+def reading_ahead(settings):
+    """Read the registries in a forked child while the build goes on (starting
+    the conversion), if none is kept and there is a core to spare: reading them
+    imports ruamel.yaml and jsonschema (and Babel's English territories), 10 MB
+    the rest of the build never uses. Started before the conversion, it is done
+    before the conversion's workers and results fill memory. load_registry
+    takes its result within the block."""
+    path = _reading_path(settings) if settings["BUILD_CACHE"] else None
+    if build_processes(settings) < 2 or (path and _recall(path, settings) is not None):
+        yield
+        return
+    # The reading checks countries against Babel's English names of
+    # territories: loaded here (the English pages need Babel's English data
+    # anyway), the child shares them instead of loading its own copy (5 MB).
+    Locale("en").territories  # noqa: B018 - loads the data
+    with InChild(_read, settings) as reading:
+        settings[READING] = (_stamp(settings), reading)
+        try:
+            yield
+        finally:
+            settings.pop(READING, None)
 
 
 def keep_registry(settings):

@@ -80,6 +80,42 @@ def _movable_tail(items, movable):
     return position
 
 
+class InChild:
+    """work(*args), started at once in a forked child, while this process goes
+    on: what it imports and allocates is gone with the child, and never weighs
+    on this process, nor on those it forks later. `result()` waits for it, and
+    raises its exception. As a context manager, it waits for the child (if
+    nobody did) when the block ends, so that none is left behind."""
+
+    def __init__(self, work, *args):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.pid, self._pipe = _fork(partial(_unfrozen_work, work, args), None)
+        self._outcome = None
+
+    def result(self):
+        if self._outcome is None:
+            self._outcome = _collect(self.pid, self._pipe)
+        succeeded, value = self._outcome
+        if not succeeded:
+            raise value
+        return value
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exception):
+        if self._outcome is None:
+            self._outcome = _collect(self.pid, self._pipe)
+
+
+def _unfrozen_work(work, args, _):
+    # What the child inherits is left out of its garbage collections: walking
+    # it would write to, and so copy, every page of it.
+    gc.freeze()
+    return work(*args)
+
+
 def run_shares(shares, work):
     """[work(share) for share in shares]: the first share in this process, each
     other in a forked child. An exception in a child is raised here, after every

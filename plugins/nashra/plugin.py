@@ -7,7 +7,7 @@ from pelican import signals
 
 from .check import SOURCES, check_sources, markdown_files
 from .convert import CONVERSIONS, Conversion
-from .data import keep_registry
+from .data import keep_registry, reading_ahead
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -32,7 +32,8 @@ def prepare(pelican):
     file is converted meanwhile, in parallel, for the readers to look up; a
     content error stops the conversion with the build."""
     settings = configure(pelican.settings)
-    with Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
+    with reading_ahead(settings), \
+            Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
         problems, sources = check_sources(settings, read=conversion.data)
         settings[SOURCES] = for_verification(sources)
         errors = [problem for problem in problems if not problem.warning]

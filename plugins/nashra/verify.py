@@ -11,7 +11,6 @@ import os
 from functools import partial
 from typing import NamedTuple
 
-from lxml import etree
 
 from .check import ARTICLE, check_sources, translation_groups
 from .data import load_registry
@@ -178,6 +177,10 @@ def _read_page(locate, url, siteurl):
 
 def _head_events(stream):
     """lxml's (event, element) pairs for a page, up to the end of its <head>."""
+    # Imported once the site is written: imported with this module, lxml's 5 MB
+    # would be in memory, twice over in part, while the two processes render.
+    from lxml import etree  # noqa: PLC0415
+
     parser = etree.HTMLPullParser(events=("start", "end"), encoding="utf-8")
     for line in stream:
         parser.feed(line)
