@@ -8,7 +8,7 @@ import extruct
 from conftest import SETTINGS, article, visible_text, write_files
 from nashra.build import load_settings
 from nashra.check import check_sources, fix_organisations
-from nashra import registries
+from nashra import data, registries
 from nashra.build import BuildFailed, build
 from nashra.data import Organisation, keep_registry, load_registry, reading_ahead
 from nashra.organisations import Matcher, sort_key
@@ -307,3 +307,21 @@ def test_the_registries_read_ahead_in_a_child_give_what_the_build_would_read(con
         build(str(SETTINGS), content=str(content_dir), output=str(tmp_path / "output"),
               overrides={"BUILD_CACHE": False})
     assert str(expected[1][0]) in str(failure.value)
+
+
+def test_a_kept_reading_is_recalled_once_when_read_ahead(content_dir, tmp_path, monkeypatch):
+    def settings():
+        return configure(load_settings(str(SETTINGS), content=str(content_dir),
+                                       output=str(tmp_path / "output")))
+
+    first = settings()
+    expected = load_registry(first)
+    keep_registry(first)
+    recalls = []
+    recall = data._recall
+    monkeypatch.setattr(data, "_recall", lambda *args: recalls.append(args) or recall(*args))
+    monkeypatch.setattr(registries, "read_registry", lambda _: pytest.fail("parsed again"))
+    again = settings()
+    with reading_ahead(again):
+        assert load_registry(again) == expected
+    assert len(recalls) == 1

@@ -6,8 +6,9 @@ valid reading of the same files instead (see load_registry).
 
 import os
 import pickle
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from babel import Locale
@@ -80,17 +81,16 @@ def _stamp(settings):
 
 
 def _read_or_recall(settings):
-    """(Registry, [Problem], where a valid reading is kept): with BUILD_CACHE, a
-    valid reading of the same files, kept by an earlier build, is recalled
-    instead of parsing them again."""
+    """(Registry, [Problem], where a valid reading is kept): the reading this
+    build started ahead, if the files have not changed since; else, with
+    BUILD_CACHE, a valid reading of the same files kept by an earlier build,
+    recalled instead of parsing them again; else a reading of the files."""
+    ahead = settings.pop(READING, None)
+    if ahead is not None and ahead[0] == _stamp(settings):
+        return ahead[1]()
     path = _reading_path(settings) if settings["BUILD_CACHE"] else None
     registry = _recall(path, settings) if path else None
-    if registry is not None:
-        return registry, [], path
-    reading = settings.pop(READING, None)
-    if reading is not None and reading[0] == _stamp(settings):
-        return *reading[1].result(), path
-    return *_read(settings), path
+    return _recalled(registry, path) if registry is not None else _read_now(settings, path)
 
 
 def _read(settings):
@@ -99,27 +99,44 @@ def _read(settings):
     return read_registry(settings)
 
 
-# The key of a reading of the registries started ahead (see reading_ahead).
+def _read_now(settings, path):
+    return *_read(settings), path
+
+
+def _recalled(registry, path):
+    return registry, [], path
+
+
+def _read_in(child, path):
+    return *child.result(), path
+
+
+# The key of the reading of the registries a build starts ahead (see reading_ahead).
 READING = "_nashra_registry_reading"
 
 
 @contextmanager
 def reading_ahead(settings):
-    """Read the registries in a forked child while the build goes on (starting
-    the conversion), if none is kept and there is a core to spare: reading them
-    imports ruamel.yaml and jsonschema (and Babel's English territories), 10 MB
-    the rest of the build never uses. Started before the conversion, it is done
-    before the conversion's workers and results fill memory. load_registry
-    takes its result within the block."""
+    """Start the build's reading of the registries: recalled, if a valid one
+    is kept; else, with a core to spare, in a forked child, while the build
+    goes on (starting the conversion), since reading them imports ruamel.yaml
+    and jsonschema (and Babel's English territories), 10 MB the rest of the
+    build never uses. Started before the conversion, the child is done before
+    the conversion's workers and results fill memory. load_registry takes the
+    reading within the block."""
     path = _reading_path(settings) if settings["BUILD_CACHE"] else None
-    if build_processes(settings) < 2 or (path and _recall(path, settings) is not None):
-        yield
-        return
-    # The reading checks countries against Babel's English names of
-    # territories: loaded here (the English pages need Babel's English data
-    # anyway), the child shares them instead of loading its own copy (5 MB).
-    Locale("en").territories  # noqa: B018 - loads the data
-    with InChild(_read, settings) as reading:
+    registry = _recall(path, settings) if path else None
+    with ExitStack() as stack:
+        if registry is not None:
+            reading = partial(_recalled, registry, path)
+        elif build_processes(settings) < 2:
+            reading = partial(_read_now, settings, path)
+        else:
+            # The reading checks countries against Babel's English names of
+            # territories: loaded here (the English pages need Babel's English
+            # data anyway), the child shares them instead of loading a copy (5 MB).
+            Locale("en").territories  # noqa: B018 - loads the data
+            reading = partial(_read_in, stack.enter_context(InChild(_read, settings)), path)
         settings[READING] = (_stamp(settings), reading)
         try:
             yield
