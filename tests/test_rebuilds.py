@@ -231,6 +231,19 @@ def test_a_helper_still_compiling_is_stopped_before_the_writing_processes_fork(t
     assert environment.get_template("slow.html").render() == "<p>s</p>"
 
 
+def test_a_rebuild_compiles_no_template(site_folder, monkeypatch):
+    """Nashra's templates and those Pelican's own generators still ask for
+    (for the pages Nashra switched off) are both kept compiled."""
+    edit(site_folder, "Title: ", "Title: (محدث) ")  # every page is rendered again
+    compiled = []
+    compile_template = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, source, name=None, *args, **kwargs:
+                        compiled.append(name) or compile_template(self, source, name, *args,
+                                                                  **kwargs))
+    rebuild(site_folder, BUILD_PROCESSES=1)
+    assert compiled == []
+
+
 def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):
     shutil.copytree(CONTENT, tmp_path / "content")
     rebuild(tmp_path, cache=False)

@@ -52,18 +52,30 @@ def _fragment_module(context, name):
     return modules[key]
 
 
-def _template_cache_folder(settings):
-    """CACHE_PATH/templates-<version>, for compiled templates kept between
+def _template_cache_folder(settings, kind="templates"):
+    """CACHE_PATH/<kind>-<version>, for compiled templates kept between
     builds. Jinja checks each template's source against the one it compiled,
     but not the options it compiled with: the version covers them (the
-    JINJA_ENVIRONMENT setting, Jinja's version, and Nashra's code, which sets
-    up the environment). Older versions are removed."""
-    fingerprint = code_fingerprint(("jinja2",))
+    JINJA_ENVIRONMENT setting, Jinja's and Pelican's versions, and Nashra's
+    code, which set up the environment). Older versions are removed."""
+    fingerprint = code_fingerprint(("jinja2", "pelican"))
     fingerprint.update(repr(settings["JINJA_ENVIRONMENT"]).encode())
-    folder = Path(settings["CACHE_PATH"]) / f"templates-{fingerprint.hexdigest()[:16]}"
+    folder = Path(settings["CACHE_PATH"]) / f"{kind}-{fingerprint.hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
     forget_other_versions(folder)
     return str(folder)
+
+
+def keep_pelicans_compiled_templates(generator):
+    """Pelican's own generators still ask for the templates of the pages Nashra
+    switched off (their writes do nothing), and so compile six of them at every
+    build (20 ms of a 0.5 s rebuild at 250 pairs): with BUILD_CACHE, their
+    compiled code is kept too, apart from Nashra's (their environment has
+    other options)."""
+    if isinstance(generator, NashraGenerator) or not generator.settings["BUILD_CACHE"]:
+        return
+    generator.env.bytecode_cache = FileSystemBytecodeCache(
+        _template_cache_folder(generator.settings, "pelican_templates"))
 
 
 class NashraGenerator(Generator):
