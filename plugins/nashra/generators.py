@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache, pass_context, select_autoescape
 from markupsafe import Markup
 from pelican.contents import Article
-from pelican.generators import Generator
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.paginator import Paginator
 
 from . import ical, l10n
@@ -66,16 +66,22 @@ def _template_cache_folder(settings, kind="templates"):
     return str(folder)
 
 
+# The key of the folder of Pelican's compiled templates, in a build's settings.
+PELICAN_TEMPLATES = "_nashra_pelican_templates"
+
+
 def keep_pelicans_compiled_templates(generator):
     """Pelican's own generators still ask for the templates of the pages Nashra
     switched off (their writes do nothing), and so compile six of them at every
     build (20 ms of a 0.5 s rebuild at 250 pairs): with BUILD_CACHE, their
     compiled code is kept too, apart from Nashra's (their environment has
     other options)."""
-    if isinstance(generator, NashraGenerator) or not generator.settings["BUILD_CACHE"]:
+    settings = generator.settings
+    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)) or not settings["BUILD_CACHE"]:
         return
-    generator.env.bytecode_cache = FileSystemBytecodeCache(
-        _template_cache_folder(generator.settings, "pelican_templates"))
+    if PELICAN_TEMPLATES not in settings:  # once for both generators
+        settings[PELICAN_TEMPLATES] = _template_cache_folder(settings, "pelican_templates")
+    generator.env.bytecode_cache = FileSystemBytecodeCache(settings[PELICAN_TEMPLATES])
 
 
 class NashraGenerator(Generator):
