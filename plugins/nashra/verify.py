@@ -146,6 +146,8 @@ def _read_pages(locate, urls, siteurl, parallel=True):
     when `parallel`."""
     split = parallel and len(urls) >= PARALLEL_FROM
     halves = [urls[:len(urls) // 2], urls[len(urls) // 2:]] if split else [urls]
+    # Imported before the fork, lxml is in memory once for both processes.
+    import lxml.etree  # noqa: F401, PLC0415
     found = {}
     for half, pages in zip(halves, run_shares(halves, partial(_read_some, locate, siteurl))):
         found.update(zip(half, pages))
