@@ -189,8 +189,10 @@ def test_templates_compiled_ahead_serve_only_their_own_source(tmp_path):
     (folder / "broken.html").write_text("{% if %}", "utf-8")
     environment = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
     cache = SharedCompilation(FileSystemBytecodeCache(str(kept)))
+    before = _children()
     cache.start(environment, [str(folder)])
     cache.wait()
+    assert _children() == before  # done, and reaped
     assert len(cache.received) == 2
     assert len(list(kept.iterdir())) == 2  # kept for the next build too
     compiled = []
@@ -222,13 +224,29 @@ def test_a_helper_still_compiling_is_stopped_before_the_writing_processes_fork(t
     (tmp_path / "slow.html").write_text("{% extends 'base.html' %}{% block body %}s{% endblock %}",
                                         "utf-8")
     environment = Environment(loader=SlowInHelper(str(tmp_path)))
+    before = _children()
     cache = SharedCompilation()
     cache.start(environment, [str(tmp_path)])
+    assert len(_children() - before) == 1
     started = time.monotonic()
     cache.stop()
     assert time.monotonic() - started < 5
-    assert not os.path.exists(f"/proc/{cache._pid}")  # stopped and reaped
+    assert _children() == before  # stopped and reaped, not left a zombie
     assert environment.get_template("slow.html").render() == "<p>s</p>"
+
+
+def _children():
+    """The processes this one forked, ended or not, that it has not reaped."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid():
+            found.add(int(entry))
+    return found
 
 
 def test_a_rebuild_compiles_no_template(site_folder, monkeypatch):

@@ -30,8 +30,9 @@ from .writer import NashraWriter
 def prepare(pelican):
     """Validate the settings, then check the content before anything is read, so
     that its `path:line` messages come first and nothing is half-built. Every
-    file is converted meanwhile, in parallel, for the readers to look up; a
-    content error stops the conversion with the build."""
+    file is converted meanwhile, in parallel, for the readers to look up, and
+    the registries are read ahead (see data.reading_ahead); a content error
+    stops the conversion with the build."""
     settings = configure(pelican.settings)
     with reading_ahead(settings), \
             Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:

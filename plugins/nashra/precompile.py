@@ -38,8 +38,7 @@ class SharedCompilation(BytecodeCache):
     def __init__(self, kept=None):
         self.kept = kept
         self.received = {}  # bucket key -> bytecode, as Jinja's buckets write it
-        self._connection = None
-        self._reader = self._pid = None  # the process that may read the pipe, the helper's
+        self._helper = None
         self._sender = None  # in the helper: where its code goes
 
     def start(self, environment, folders):
@@ -57,11 +56,10 @@ class SharedCompilation(BytecodeCache):
             receiving.close()
             _compile_and_exit(self, environment, names, sending)
         sending.close()
-        self._connection, self._reader = receiving, os.getpid()
-        # Reap the helper once the build lets go of this cache (or at exit), if
-        # the build ended before reading all it sent.
-        weakref.finalize(self, _reap, pid, receiving)
-        self._pid = pid
+        self._helper = _Helper(pid, receiving)
+        # If the build ends before the helper does, it is stopped once the
+        # build lets go of this cache (or at exit).
+        weakref.finalize(self, self._helper.end, True)
 
     def load_bytecode(self, bucket):
         self._receive()
@@ -87,12 +85,9 @@ class SharedCompilation(BytecodeCache):
         the writing processes fork next, and it would hold memory beside them
         (the pages of the build's memory it wrote to, copied: about 20 MB)."""
         self._receive()
-        if self._connection is not None and os.getpid() == self._reader:
+        if self._helper is not None and self._helper.is_mine():
             logger.debug("nashra: the template helper was still compiling; stopped")
-            os.kill(self._pid, signal.SIGKILL)
-            self._connection.close()
-            self._connection = None
-            _reap(self._pid)
+            self._helper.end(kill=True)
 
     def wait(self):
         """Take everything the helper sends, until it is done."""
@@ -103,16 +98,40 @@ class SharedCompilation(BytecodeCache):
         done). Only the process that forked it reads the pipe: the writing
         processes forked later share it, and two readers would split its
         messages."""
-        if self._connection is None or os.getpid() != self._reader:
+        helper = self._helper
+        if helper is None or not helper.is_mine() or helper.ended:
             return
         try:
-            while self._connection.poll(None if wait else 0):
-                key, code = self._connection.recv()
+            while helper.connection.poll(None if wait else 0):
+                key, code = helper.connection.recv()
                 self.received[key] = code
         except (EOFError, OSError):  # the helper is done
-            self._connection.close()
-            self._connection = None
-            _reap(self._pid)
+            helper.end()
+
+
+class _Helper:
+    """The helper process, and the pipe from it: ended (and reaped) once."""
+
+    def __init__(self, pid, connection):
+        self.pid, self.connection = pid, connection
+        self.parent = os.getpid()
+        self.ended = False
+
+    def is_mine(self):
+        """Whether this process forked the helper (not a writing process forked later)."""
+        return os.getpid() == self.parent
+
+    def end(self, kill=False):
+        if self.ended or not self.is_mine():
+            return
+        self.ended = True
+        self.connection.close()
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it has just ended on its own
+        os.waitpid(self.pid, 0)
 
 
 def theme_templates(folders):
@@ -146,12 +165,3 @@ def _compile_and_exit(cache, environment, names, connection):
         status = 0
     finally:
         os._exit(status)  # not sys.exit: the build's clean-up must not run here
-
-
-def _reap(pid, connection=None):
-    if connection is not None:
-        connection.close()
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass  # reaped already
