@@ -6,10 +6,9 @@ import pytest
 import extruct
 
 from conftest import SETTINGS, article, visible_text, write_files
-from nashra.build import load_settings
+from nashra.build import BuildFailed, build, load_settings
 from nashra.check import check_sources, fix_organisations
 from nashra import data, registries
-from nashra.build import BuildFailed, build
 from nashra.data import Organisation, keep_registry, load_registry, reading_ahead
 from nashra.organisations import Matcher, sort_key
 from nashra.settings import configure

@@ -15,8 +15,8 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Templ
 
 from conftest import CONTENT, SETTINGS, BuiltSite
 from nashra import convert, parallel
-from nashra.precompile import SharedCompilation
 from nashra.build import BuildFailed, build, load_settings
+from nashra.precompile import SharedCompilation
 from nashra.settings import configure
 from nashra.writer import Job, share_out
 

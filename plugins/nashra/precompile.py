@@ -126,11 +126,8 @@ class _Helper:
             return
         self.ended = True
         self.connection.close()
-        if kill:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass  # it has just ended on its own
+        if kill:  # not reaped yet, so the pid is still the helper's
+            os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
 
 

@@ -11,7 +11,6 @@ import os
 from functools import partial
 from typing import NamedTuple
 
-
 from .check import ARTICLE, check_sources, translation_groups
 from .data import load_registry
 from .parallel import build_processes, run_shares
