@@ -119,6 +119,42 @@ def test_feed_ids_survive_new_titles_dates_and_file_names(tmp_path, content_dir)
                                "/articles/y/": "tag:nashra.example,2025:ar/article/y"}
 
 
+def test_every_feed_has_an_id_of_its_own(build_site):
+    site = build_site({"articles/x.ar.md": article("x", "ar", "عنوان", organisations="ifla"),
+                       "articles/x.en.md": article("x", "en", "Title", body="Text.")})
+    feeds = {path.relative_to(site.output).as_posix(): feedparser.parse(path.read_bytes())
+             for path in site.output.rglob("*.atom*")}
+    ids = {path: feed.feed.id for path, feed in feeds.items()}
+    assert len(set(ids.values())) == len(ids) > 4
+    assert ids["feeds/all.atom.xml"] == "tag:nashra.example,2025:ar/feed/feeds/all.atom.xml"
+    assert ids["en/organisations/ifla/feed.atom"] == \
+        "tag:nashra.example,2025:en/feed/organisations/ifla/feed.atom"
+
+
+def test_a_feed_with_no_entries_is_dated_by_its_language_not_by_the_build(tmp_path, content_dir):
+    """An organisation nobody has written about in a language still has a feed
+    to subscribe to; two builds of the same content write it byte for byte."""
+    write_files(content_dir, {
+        "articles/x.ar.md": article("x", "ar", "عنوان", date="2025-12-07", organisations="ifla"),
+        "articles/y.ar.md": article("y", "ar", "آخر", date="2025-12-09",
+                                    modified="2025-12-10 09:30"),
+        "articles/x.en.md": article("x", "en", "Title", body="Text.", date="2025-12-07")})
+    builds = []
+    for name in ("first", "second"):
+        output = tmp_path / name
+        build(str(SETTINGS), content=str(content_dir), output=str(output),
+              overrides={"BUILD_CACHE": False, "SEARCH_INDEX": False})
+        builds.append(output)
+    empty = "organisations/las/feed.atom"
+    assert (builds[0] / empty).read_bytes() == (builds[1] / empty).read_bytes()
+    feed = feedparser.parse((builds[0] / empty).read_bytes())
+    assert feed.entries == [] and feed.feed.updated == "2025-12-10T06:30:00+00:00"
+    english = feedparser.parse((builds[0] / "en" / empty).read_bytes())
+    assert english.feed.updated == "2025-12-06T21:00:00+00:00"  # midnight in Riyadh, in UTC
+    assert filecmp.cmp(builds[0] / "feeds/all.rss.xml", builds[1] / "feeds/all.rss.xml",
+                       shallow=False)
+
+
 def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path, content_dir):
     (content_dir / "articles" / "x.ar.md").write_text(article("x", "ar", "عنوان"), encoding="utf-8")
     output = tmp_path / "output"

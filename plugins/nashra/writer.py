@@ -8,7 +8,10 @@ Pelican's feeds declare no language, link every feed to the site's root, and
 identify entries by a tag: URI built from the article's URL and date, which
 changes when the date is corrected. Here each feed declares its language and
 links to its edition's home page, and every entry id is a tag: URI built only
-from the authority setting, the language and the slug.
+from the authority setting, the language and the slug; a feed's own id, from
+the language and the feed's path within it, so that no two feeds share one. A
+feed with no entries says it was updated when its language last changed, not
+when the build ran: the same content always gives the same bytes.
 """
 
 import logging
@@ -37,7 +40,31 @@ def entry_id(settings, content):
 
 
 def feed_id(settings, lang, path):
+    """`path` is the feed's within its language's site (feeds/all.atom.xml)."""
     return f"tag:{settings['FEEDS_ID_AUTHORITY']}:{lang}/feed/{path}"
+
+
+def last_change(edition):
+    """When anything an edition lists was last revised (2000 if nothing)."""
+    return max(map(ical.revised_at, edition.articles), default=ical.EPOCH)
+
+
+class _SteadyDates:
+    """A feed whose date, when it has no entries, is `quiet_since()` rather
+    than the time of the build (feedgenerator's fallback)."""
+
+    quiet_since = staticmethod(lambda: ical.EPOCH)
+
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else self.quiet_since()
+
+
+class AtomFeed(_SteadyDates, Atom1Feed):
+    pass
+
+
+class RssFeed(_SteadyDates, Rss201rev2Feed):
+    pass
 
 
 @dataclass(eq=False, slots=True)
@@ -62,6 +89,7 @@ class NashraWriter(Writer):
         super().__init__(output_path, settings)
         self._jobs = []
         self._job_files = []
+        self._feed_path = None  # the feed being written, for _create_new_feed
 
     def write_file(self, name, template, context, *args, **kwargs):
         if not name:
@@ -74,8 +102,12 @@ class NashraWriter(Writer):
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         shown = elements[:self.settings["FEED_MAX_ITEMS"]]
-        self._defer(partial(super().write_feed, elements, context, path, *args, **kwargs),
+        self._defer(partial(self._write_feed_now, elements, context, path, *args, **kwargs),
                     path, context.get("edition"), shown)
+
+    def _write_feed_now(self, elements, context, path, *args, **kwargs):
+        self._feed_path = path
+        return super().write_feed(elements, context, path, *args, **kwargs)
 
     def write_calendar(self, path, make, edition):
         """Write the iCalendar file that `make()` returns (bytes from the icalendar
@@ -156,9 +188,9 @@ class NashraWriter(Writer):
 
     def _create_new_feed(self, feed_type, feed_title, context):
         edition = context["edition"]
-        feed_class = Rss201rev2Feed if feed_type == "rss" else Atom1Feed
+        feed_class = RssFeed if feed_type == "rss" else AtomFeed
         title = f"{edition.sitename} - {feed_title}" if feed_title else edition.sitename
-        return feed_class(
+        feed = feed_class(
             title=Markup(title).striptags(),
             link=urljoin(self.site_url + "/", edition.home_url),
             feed_url=self.feed_url,
@@ -166,8 +198,11 @@ class NashraWriter(Writer):
             subtitle=edition.subtitle or None,
             language=edition.lang,
             author_name=edition.sitename,
-            feed_guid=feed_id(self.settings, edition.lang, self.feed_url.rsplit("/", 1)[-1]),
+            feed_guid=feed_id(self.settings, edition.lang,
+                              self._feed_path.removeprefix(edition.prefix)),
         )
+        feed.quiet_since = partial(last_change, edition)
+        return feed
 
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, item)
