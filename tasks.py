@@ -51,14 +51,20 @@ def _build(settings=SETTINGS, content=None, output=OUTPUT, overrides=None):
     "settings": "settings file (default: pelicanconf.py)",
     "no_cache": "build cold: use no cache and leave none",
     "no_search": "skip the search index (a quicker preview)",
+    "processes": "processes for this build (default: BUILD_PROCESSES, one per core); "
+                 "1 is slower but holds less memory",
 })
-def build(c, content=None, output=OUTPUT, settings=SETTINGS, no_cache=False, no_search=False):
+def build(c, content=None, output=OUTPUT, settings=SETTINGS, no_cache=False, no_search=False,
+          processes=None):
     """Check the content and build the site; the output changes only if all succeeds."""
     overrides = {}
     if no_cache:
         overrides["BUILD_CACHE"] = False
     if no_search:
         overrides["SEARCH_INDEX"] = False
+    if processes is not None:
+        # Anything but a whole number is left for the settings' check to explain.
+        overrides["BUILD_PROCESSES"] = int(processes) if processes.isdigit() else processes
     if _build(settings, content, output, overrides) is None:
         raise Exit(code=1)
 

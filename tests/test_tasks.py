@@ -63,6 +63,29 @@ def test_new_then_check_then_build(content_dir, tmp_path):
     assert (output / "en" / "drafts" / "forum-2026" / "index.html").is_file()
 
 
+def test_build_takes_the_number_of_processes(content_dir, tmp_path, monkeypatch):
+    """--processes 1 builds the same site; a number that cannot be one fails
+    with the setting's explanation, and nothing is built."""
+    write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان"),
+                              "articles/x.en.md": article("x", "en", "Title")})
+    sites = {}
+    for processes in ("1", "2"):
+        sites[processes] = tmp_path / f"site-{processes}"
+        invoke("build", "--content", str(content_dir), "--output", str(sites[processes]),
+               "--no-cache", "--no-search", "--processes", processes, check=True)
+    assert _files(sites["1"]) == _files(sites["2"])
+    for wrong in ("0", "many"):
+        failed = invoke("build", "--content", str(content_dir), "--output", str(tmp_path / wrong),
+                        "--no-search", "--processes", wrong)
+        assert failed.returncode == 1
+        assert f"BUILD_PROCESSES is {int(wrong) if wrong.isdigit() else wrong!r}" in failed.stderr
+        assert not (tmp_path / wrong).exists()
+
+
+def _files(root):
+    return {path.relative_to(root): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
 def test_a_failed_build_says_so_and_exits_non_zero(content_dir, tmp_path):
     write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان", date="2025-02-30")})
     result = invoke("build", "--content", str(content_dir), "--output", str(tmp_path / "site"))
@@ -161,10 +184,13 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     result = invoke("bench", "--pairs", "3", "--runs", "1", "--settle", "0", "--workdir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "plain Pelican (cold)" in result.stdout and "one article edited" in result.stdout
+    assert "Nashra, cold, one process" in result.stdout
     figures = json.loads((tmp_path / "bench-3.json").read_text(encoding="utf-8"))
-    for build in ("plain", "cold", "edited"):
+    for build in ("plain", "cold", "cold_one_process", "edited"):
         assert figures[build]["median"] > 0 and figures[build]["peak_mb"] > 0
-    assert set(figures["ratios"]) == {"cold", "edited"}
+    assert set(figures["ratios"]) == {"cold", "cold_one_process", "edited"}
+    assert set(figures["memory_ratios"]) == {"cold", "cold_one_process"}
+    assert figures["memory_ratio"] == figures["memory_ratios"]["cold"]
     assert 0 < figures["sizes"]["article_html"] and 0 < figures["sizes"]["stylesheet"]
     # The corpus follows the content model: the check finds nothing wrong in it.
     check = invoke("check", "--content", str(tmp_path / "corpus-3"))

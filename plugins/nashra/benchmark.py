@@ -242,8 +242,9 @@ def settle_seconds():
 
 
 def run(project, pairs, runs, workdir, settle=None):
-    """Time plain Pelican, Nashra cold and Nashra after editing one article,
-    alternating, `runs` times each; returns the figures.
+    """Time plain Pelican, Nashra cold (as configured, and in one process) and
+    Nashra after editing one article, alternating, `runs` times each; returns
+    the figures.
 
     Each round deletes the previous outputs, then waits `settle` seconds
     before the first timed build: ext4 without a journal (as on this project's
@@ -260,25 +261,30 @@ def run(project, pairs, runs, workdir, settle=None):
         content=str(content), output=str(plain_output),
         theme=str(Path(pelican.__file__).parent / "themes" / "simple")), "utf-8")
     nashra_output = workdir / "nashra-output"
+    one_process_output = workdir / "nashra-one-process-output"
     python = sys.executable
     plain = [python, "-m", "pelican", "-s", str(plain_settings), "-q"]
 
-    def nashra(*options):
+    def nashra(*options, output=nashra_output):
         return [python, "-m", "invoke", "-r", str(project), "build", "--content", str(content),
-                "--output", str(nashra_output), "--no-search", *options]
+                "--output", str(output), "--no-search", *options]
 
-    figures = {"plain": [], "cold": [], "edited": [], "search": []}
+    figures = {"plain": [], "cold": [], "cold_one_process": [], "edited": [], "search": []}
     edited = content / "articles" / "article-00000.ar.md"
     original = edited.read_text("utf-8")
 
     def one_round(number, memory=False):
         """Each build from the same state: no output and no cache for the cold
         ones, the output and cache of a build of the unedited corpus for the edit."""
-        shutil.rmtree(plain_output, ignore_errors=True)
-        shutil.rmtree(nashra_output, ignore_errors=True)
+        for output in (plain_output, nashra_output, one_process_output):
+            shutil.rmtree(output, ignore_errors=True)
         time.sleep(settle)
         yield "plain", measure(plain, memory=memory)
         yield "cold", measure(nashra("--no-cache"), memory=memory)
+        # The same cold build in the build's process alone: what the second
+        # process costs in memory, and what it saves in time.
+        yield "cold_one_process", measure(
+            nashra("--no-cache", "--processes", "1", output=one_process_output), memory=memory)
         measure(nashra())
         edited.write_text(original.replace("\n\n", f"\n\nتعديل {number}. ", 1), "utf-8")
         try:
@@ -313,8 +319,11 @@ def _summary(pairs, runs, figures, peaks, output):
     result = {"pairs": pairs, "runs": runs, "machine": _machine(),
               "date": time.strftime("%Y-%m-%d"), **{name: stats(name) for name in figures}}
     plain = result["plain"]["median"]
-    result["ratios"] = {name: round(result[name]["median"] / plain, 3) for name in ("cold", "edited")}
-    result["memory_ratio"] = round(result["cold"]["peak_mb"] / result["plain"]["peak_mb"], 2)
+    result["ratios"] = {name: round(result[name]["median"] / plain, 3)
+                        for name in ("cold", "cold_one_process", "edited")}
+    result["memory_ratios"] = {name: round(result[name]["peak_mb"] / result["plain"]["peak_mb"], 2)
+                               for name in ("cold", "cold_one_process")}
+    result["memory_ratio"] = result["memory_ratios"]["cold"]
     result["per_article_ms"] = round(1000 * result["cold"]["median"] / (2 * pairs), 3)
     article = next((output / "articles").rglob("index.html"))
     result["sizes"] = {"article_html": article.stat().st_size,
@@ -332,14 +341,16 @@ def report(result):
     lines = [f"{result['pairs']} article pairs, {result['runs']} runs each — {result['machine']}",
              f"{'build':28} {'median s':>9} {'min-max s':>13} {'vs plain':>9} {'peak MB':>8}"]
     names = {"plain": "plain Pelican (cold)", "cold": "Nashra, cold (--no-cache)",
-             "edited": "Nashra, one article edited", "search": "search index (Pagefind)"}
+             "cold_one_process": "Nashra, cold, one process", "edited": "Nashra, one article edited",
+             "search": "search index (Pagefind)"}
     for key, label in names.items():
         figure = result[key]
         ratio = result["ratios"].get(key, 1.0 if key == "plain" else None)
         lines.append(f"{label:28} {figure['median']:9.2f} {figure['min']:6.2f}-{figure['max']:<6.2f} "
                      f"{'' if ratio is None else f'{ratio:.2f}':>9} "
                      f"{figure['peak_mb'] if key != 'search' else '':>8}")
-    lines.append(f"memory: Nashra's peak is {result['memory_ratio']}x plain Pelican's; "
+    lines.append(f"memory: Nashra's peak is {result['memory_ratio']}x plain Pelican's "
+                 f"({result['memory_ratios']['cold_one_process']}x in one process); "
                  f"{result['per_article_ms']} ms per article file (cold)")
     lines.append(f"sizes: an article page {result['sizes']['article_html']:,} bytes, the stylesheet "
                  f"{result['sizes']['stylesheet']:,} bytes")
