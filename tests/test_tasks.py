@@ -63,7 +63,7 @@ def test_new_then_check_then_build(content_dir, tmp_path):
     assert (output / "en" / "drafts" / "forum-2026" / "index.html").is_file()
 
 
-def test_build_takes_the_number_of_processes(content_dir, tmp_path, monkeypatch):
+def test_build_takes_the_number_of_processes(content_dir, tmp_path):
     """--processes 1 builds the same site; a number that cannot be one fails
     with the setting's explanation, and nothing is built."""
     write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان"),
