@@ -45,7 +45,9 @@ def _build(settings=SETTINGS, content=None, output=OUTPUT, overrides=None):
     return report
 
 
-@task(help={
+# Invoke derives a short flag from each option's letters, and for --no-search
+# (n and o taken) it took "-", so that `--` meant --no-search: long flags only.
+@task(auto_shortflags=False, help={
     "content": "content folder to build (default: content/)",
     "output": "where to write the site (default: output/)",
     "settings": "settings file (default: pelicanconf.py)",

@@ -39,6 +39,13 @@ def test_check_prints_each_problem_and_fails(content_dir):
     assert "1 problem(s) found." in result.stderr
 
 
+def test_build_takes_no_flag_that_invoke_made_up():
+    """`--` must keep its meaning (end of options), not stand for --no-search."""
+    options = [line.split()[0].rstrip(",") for line in invoke("--help", "build", check=True)
+               .stdout.splitlines() if line.startswith("  -")]
+    assert "--no-search" in options and "--" not in options
+
+
 def test_live_preview_can_skip_the_search_index():
     assert "--no-search" in invoke("--help", "livereload", check=True).stdout
 
