@@ -251,7 +251,9 @@ class SiteFilesGenerator(NashraGenerator):
 
 class EventLinks:
     """Ways to add one event to a calendar, shown on its article: worked out
-    only when a page shows them (a rebuild that reuses the page never does)."""
+    only when a page shows them (a rebuild that reuses the page never does).
+    The Google and Outlook links, a kilobyte each and shown once, are not kept
+    for the rest of the build."""
 
     def __init__(self, article, ics, settings):
         self.ics = ics
@@ -262,27 +264,24 @@ class EventLinks:
     def webcal(self):
         return ical.webcal_url(self._settings, self.ics)
 
-    @cached_property
+    @property
     def google(self):
         return ical.google_calendar_url(self._article, self._settings)
 
-    @cached_property
+    @property
     def outlook(self):
         return ical.outlook_url(self._article, self._settings)
 
 
 class Deferred:
-    """HTML made the first time a template prints it."""
+    """HTML made when a template prints it (once, on the page it belongs to),
+    and not kept for the rest of the build."""
 
     def __init__(self, make):
         self._make = make
 
-    @cached_property
-    def _html(self):
-        return self._make()
-
     def __html__(self):
-        return self._html
+        return self._make()
 
     __str__ = __html__
 

@@ -13,6 +13,7 @@
 """
 
 import os
+import sys
 
 from markupsafe import Markup
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
@@ -71,7 +72,7 @@ class NashraMarkdownReader(MarkdownReader):
         formatted), plus the precision of the date."""
         metadata = {}
         for name, lines in meta.items():
-            name = name.lower()
+            name = sys.intern(name.lower())  # one string per field name, not one per file
             if not "".join(lines).strip():
                 continue  # a field left empty counts as absent
             if len(lines) > 1 and DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
