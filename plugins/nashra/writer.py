@@ -53,7 +53,9 @@ class _SteadyDates:
     """A feed whose date, when it has no entries, is `quiet_since()` rather
     than the time of the build (feedgenerator's fallback)."""
 
-    quiet_since = staticmethod(lambda: ical.EPOCH)
+    def __init__(self, *args, quiet_since, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quiet_since = quiet_since
 
     def latest_post_date(self):
         return super().latest_post_date() if self.items else self.quiet_since()
@@ -190,7 +192,7 @@ class NashraWriter(Writer):
         edition = context["edition"]
         feed_class = RssFeed if feed_type == "rss" else AtomFeed
         title = f"{edition.sitename} - {feed_title}" if feed_title else edition.sitename
-        feed = feed_class(
+        return feed_class(
             title=Markup(title).striptags(),
             link=urljoin(self.site_url + "/", edition.home_url),
             feed_url=self.feed_url,
@@ -200,9 +202,8 @@ class NashraWriter(Writer):
             author_name=edition.sitename,
             feed_guid=feed_id(self.settings, edition.lang,
                               self._feed_path.removeprefix(edition.prefix)),
+            quiet_since=partial(last_change, edition),
         )
-        feed.quiet_since = partial(last_change, edition)
-        return feed
 
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, item)
