@@ -1,4 +1,5 @@
-"""Unit tests: dates, the digit mapping, the catalogs, text isolation and typography."""
+"""Unit tests: dates, the digit mapping, the catalogs, text isolation, typography,
+and templates loaded on demand."""
 
 import datetime
 import gettext
@@ -15,6 +16,7 @@ from babel.messages.pofile import read_po
 from conftest import ROOT, SETTINGS
 from nashra.build import load_settings
 from nashra.dates import DAY, MINUTE, MONTH, When, parse_when
+from nashra.generators import TemplateOnDemand
 from nashra.l10n import Localiser, load_translations
 from nashra.problems import ValueProblem
 from nashra.settings import configure
@@ -434,3 +436,23 @@ def test_verification_from_what_a_build_keeps_of_the_headers_finds_what_they_all
     shortfalls = verify_output(settings, str(output), sources)
     assert len(shortfalls) == 5, shortfalls
     assert verify_output(settings, str(output), for_verification(sources)) == shortfalls
+
+
+# -- Pelican's own templates --------------------------------------------------
+
+def test_a_template_on_demand_is_loaded_when_first_rendered_and_only_then():
+    loaded = []
+
+    class Template:
+        def render(self, context):
+            return f"page of {context['slug']}"
+
+    def load(name):
+        loaded.append(name)
+        return Template()
+
+    template = TemplateOnDemand(load, "article")
+    assert loaded == []
+    assert template.render({"slug": "a"}) == "page of a"
+    assert template.render({"slug": "b"}) == "page of b"
+    assert loaded == ["article"]

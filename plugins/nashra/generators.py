@@ -66,22 +66,26 @@ def _template_cache_folder(settings, kind="templates"):
     return str(folder)
 
 
-# The key of the folder of Pelican's compiled templates, in a build's settings.
-PELICAN_TEMPLATES = "_nashra_pelican_templates"
-
-
-def keep_pelicans_compiled_templates(generator):
+def defer_pelicans_templates(generator):
     """Pelican's own generators still ask for the templates of the pages Nashra
-    switched off (their writes do nothing), and so compile six of them at every
-    build (20 ms of a 0.5 s rebuild at 250 pairs): with BUILD_CACHE, their
-    compiled code is kept too, apart from Nashra's (their environment has
-    other options)."""
-    settings = generator.settings
-    if not isinstance(generator, (ArticlesGenerator, PagesGenerator)) or not settings["BUILD_CACHE"]:
-        return
-    if PELICAN_TEMPLATES not in settings:  # once for both generators
-        settings[PELICAN_TEMPLATES] = _template_cache_folder(settings, "pelican_templates")
-    generator.env.bytecode_cache = FileSystemBytecodeCache(settings[PELICAN_TEMPLATES])
+    switched off (their writes do nothing), and so would compile six of them
+    at every build, on the one busy core (18 ms of a cold build at 250 pairs):
+    each is loaded only if a page is ever rendered with it."""
+    if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+        generator.get_template = partial(TemplateOnDemand, generator.get_template)
+
+
+class TemplateOnDemand:
+    """Stands for the template `load(name)` returns, loaded when first rendered."""
+
+    def __init__(self, load, name):
+        self._load = partial(load, name)
+        self._template = None
+
+    def render(self, *args, **kwargs):
+        if self._template is None:
+            self._template = self._load()
+        return self._template.render(*args, **kwargs)
 
 
 class NashraGenerator(Generator):

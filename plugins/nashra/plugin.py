@@ -16,7 +16,7 @@ from .generators import (
     OrganisationsGenerator,
     SearchGenerator,
     SiteFilesGenerator,
-    keep_pelicans_compiled_templates,
+    defer_pelicans_templates,
 )
 from .pagecache import FINAL_OUTPUT, IN_PLACE, REUSED_FILES
 from .problems import ContentProblems
@@ -102,7 +102,7 @@ def nashra_writer(pelican):
 def register():
     signals.initialized.connect(prepare)
     signals.readers_init.connect(use_nashra_reader)
-    signals.generator_init.connect(keep_pelicans_compiled_templates)
+    signals.generator_init.connect(defer_pelicans_templates)
     signals.get_generators.connect(nashra_generators)
     signals.get_writer.connect(nashra_writer)
     signals.article_generator_finalized.connect(drop_pelican_taxonomy)
