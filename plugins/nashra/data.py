@@ -121,9 +121,9 @@ def reading_ahead(settings):
     is kept; else, with a core to spare, in a forked child, while the build
     goes on (starting the conversion), since reading them imports ruamel.yaml
     and jsonschema (and Babel's English territories), 10 MB the rest of the
-    build never uses. Started before the conversion, the child is done before
-    the conversion's workers and results fill memory. load_registry takes the
-    reading within the block."""
+    build never uses. Started before the conversion, whose workers give way to
+    it (convert.WORKER_NICENESS), the child is done before they and the
+    results fill memory. load_registry takes the reading within the block."""
     path = _reading_path(settings) if settings["BUILD_CACHE"] else None
     registry = _recall(path, settings) if path else None
     with ExitStack() as stack:
