@@ -6,6 +6,7 @@ what they read (``generate_context``) and write each edition's pages
 """
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import groupby
@@ -52,17 +53,20 @@ def _fragment_module(context, name):
     return modules[key]
 
 
-def _template_cache_folder(settings, kind="templates"):
-    """CACHE_PATH/<kind>-<version>, for compiled templates kept between
+def _template_cache_folder(settings):
+    """CACHE_PATH/templates-<version>, for compiled templates kept between
     builds. Jinja checks each template's source against the one it compiled,
     but not the options it compiled with: the version covers them (the
     JINJA_ENVIRONMENT setting, Jinja's and Pelican's versions, and Nashra's
-    code, which set up the environment). Older versions are removed."""
+    code, which set up the environment). Older versions are removed, and so
+    is the code of Pelican's own templates that earlier versions kept."""
     fingerprint = code_fingerprint(("jinja2", "pelican"))
     fingerprint.update(repr(settings["JINJA_ENVIRONMENT"]).encode())
-    folder = Path(settings["CACHE_PATH"]) / f"{kind}-{fingerprint.hexdigest()[:16]}"
+    folder = Path(settings["CACHE_PATH"]) / f"templates-{fingerprint.hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
     forget_other_versions(folder)
+    for stale in folder.parent.glob("pelican_templates-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     return str(folder)
 
 
