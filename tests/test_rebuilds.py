@@ -9,9 +9,11 @@ import os
 import pickle
 import shutil
 import time
+import weakref
 
 import pytest
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, TemplateSyntaxError
+from pelican import signals
 
 from conftest import CONTENT, SETTINGS, BuiltSite
 from nashra import convert, parallel
@@ -279,6 +281,27 @@ def test_a_build_leaves_nothing_out_of_garbage_collection(tmp_path):
     with pytest.raises(BuildFailed):
         rebuild(tmp_path, cache=False)
     assert gc.get_freeze_count() == 0
+
+
+def test_conversions_are_let_go_once_every_file_is_read(tmp_path, monkeypatch):
+    """Pelican's articles hold what the rendering needs of a conversion; the
+    conversions themselves must not live on through the rendering."""
+    made, alive_when_rendering = [], []
+    convert_file = convert.Converter.convert
+    monkeypatch.setattr(convert.Converter, "convert", lambda self, data:
+                        made.append(weakref.ref(result := convert_file(self, data))) or result)
+
+    def count_alive(_):
+        alive_when_rendering.append(sum(ref() is not None for ref in made))
+
+    signals.all_generators_finalized.connect(count_alive)
+    try:
+        shutil.copytree(CONTENT, tmp_path / "content")
+        rebuild(tmp_path, cache=False)
+    finally:
+        signals.all_generators_finalized.disconnect(count_alive)
+    assert len(made) > 10  # the sample content, converted in this process
+    assert alive_when_rendering == [0]
 
 
 def test_work_in_a_child_gives_its_result_or_its_error_and_leaves_no_child():

@@ -1,7 +1,6 @@
 """Signal wiring of the Nashra plugin: register() only connects signals."""
 
 import gc
-from dataclasses import replace
 
 from pelican import signals
 
@@ -69,9 +68,12 @@ def finish(pelican):
 
 def forget_conversions(generator):
     """Once Pelican has read every file, the conversions' texts live in its
-    articles and pages; the page cache needs only their digests."""
-    settings = generator.settings
-    settings[CONVERSIONS] = replace(settings[CONVERSIONS], by_digest={})
+    articles and pages; the page cache needs only their digests. Emptied in
+    place: the readers and Pelican's context (a copy of the settings) hold the
+    same Conversions, and would keep every conversion's header, title and
+    summary alive through the rendering: the peak at 4,000 pairs was 29 MB
+    higher, what the rendering child copies included."""
+    generator.settings[CONVERSIONS].by_digest.clear()
 
 
 def drop_pelican_taxonomy(generator):
