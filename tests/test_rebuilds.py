@@ -14,12 +14,14 @@ import weakref
 import pytest
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, TemplateSyntaxError
 from pelican import signals
+from pelican.contents import Content
 
 from conftest import CONTENT, SETTINGS, BuiltSite
 from nashra import convert, parallel
 from nashra.build import BuildFailed, build, load_settings
 from nashra.precompile import SharedCompilation
 from nashra.settings import configure
+from nashra.site import every_content
 from nashra.writer import Job, share_out
 
 EDITED = "articles/ifla-regional-offices-meeting-doha.ar.md"
@@ -283,25 +285,33 @@ def test_a_build_leaves_nothing_out_of_garbage_collection(tmp_path):
     assert gc.get_freeze_count() == 0
 
 
-def test_conversions_are_let_go_once_every_file_is_read(tmp_path, monkeypatch):
-    """Pelican's articles hold what the rendering needs of a conversion; the
-    conversions themselves must not live on through the rendering."""
-    made, alive_when_rendering = [], []
+def test_conversions_and_bodies_are_let_go_once_every_file_is_read(tmp_path, monkeypatch):
+    """Pelican's articles hold what the rendering needs of a conversion, but
+    not their bodies, which each page loads back from the body store when it
+    is rendered: neither the conversions nor the bodies may live on through
+    the rendering, nor may the bodies the rendering loaded."""
+    made, alive_when_rendering, bodies_held = [], [], []
     convert_file = convert.Converter.convert
     monkeypatch.setattr(convert.Converter, "convert", lambda self, data:
                         made.append(weakref.ref(result := convert_file(self, data))) or result)
 
-    def count_alive(_):
+    def look(generators):
         alive_when_rendering.append(sum(ref() is not None for ref in made))
+        bodies_held.extend(content for content in every_content(generators[0].context)
+                           if content._content)
 
-    signals.all_generators_finalized.connect(count_alive)
+    signals.all_generators_finalized.connect(look)
     try:
         shutil.copytree(CONTENT, tmp_path / "content")
-        rebuild(tmp_path, cache=False)
+        output = rebuild(tmp_path, cache=False)
     finally:
-        signals.all_generators_finalized.disconnect(count_alive)
+        signals.all_generators_finalized.disconnect(look)
     assert len(made) > 10  # the sample content, converted in this process
     assert alive_when_rendering == [0]
+    assert bodies_held == []
+    assert Content.get_content.cache == {}  # what the rendering loaded is gone too
+    assert BuiltSite(output).page("articles/ifla-regional-offices-meeting-doha/").select(
+        "article p")  # and the pages still show their bodies
 
 
 def test_work_in_a_child_gives_its_result_or_its_error_and_leaves_no_child():
@@ -400,10 +410,25 @@ def test_conversions_are_the_same_in_workers_in_one_process_and_from_the_cache(t
     assert converted(conversion_settings(tmp_path, 1), paths, use_cache=False) == in_workers
     assert not (tmp_path / "cache").exists()
 
+    spooled = conversion_settings(tmp_path, 2)
+    spooled[convert.BODY_SPOOL] = tmp_path / "spool"
+    (tmp_path / "spool").mkdir()
+    assert stored_bodies(converted(spooled, paths, use_cache=False)) == bodies(in_workers)
+
     settings = conversion_settings(tmp_path, 2)
-    assert converted(settings, paths, use_cache=True) == in_workers
+    cached = converted(settings, paths, use_cache=True)
+    assert cached == in_workers and stored_bodies(cached) == bodies(in_workers)
     [folder] = (tmp_path / "cache").glob("converted-*")
     damaged = folder / in_workers.digests[paths[5]]
     damaged.write_bytes(b"not a pickle")
-    assert converted(settings, paths, use_cache=True) == in_workers
+    mended = converted(settings, paths, use_cache=True)
+    assert mended == in_workers and stored_bodies(mended) == bodies(in_workers)
     assert pickle.loads(damaged.read_bytes()) == in_workers.by_digest[damaged.name]
+
+
+def bodies(conversions):
+    return {key: converted.content for key, converted in conversions.by_digest.items()}
+
+
+def stored_bodies(conversions):
+    return {key: conversions.bodies.loader(key)() for key in conversions.by_digest}

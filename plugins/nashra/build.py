@@ -25,6 +25,7 @@ from pelican import Pelican
 from pelican.log import init as init_logging
 from pelican.settings import read_settings
 
+from .convert import BODY_SPOOL
 from .pagecache import FINAL_OUTPUT, IN_PLACE, REUSED_FILES, commit_record
 from .problems import ContentProblems
 from .search import SearchIndexFailed
@@ -66,6 +67,10 @@ def build(settings_file, content=None, output=None, overrides=None):
     staging = tempfile.mkdtemp(prefix=os.path.basename(final) + ".building-", dir=parent)
     settings["OUTPUT_PATH"] = staging
     settings[FINAL_OUTPUT] = final
+    # Beside the output, not in /tmp (often memory itself): the converted
+    # bodies of a build without a cache wait there for their pages.
+    spool = settings[BODY_SPOOL] = tempfile.mkdtemp(prefix=os.path.basename(final) + ".bodies-",
+                                                    dir=parent)
     started = time.perf_counter()
     try:
         _run_pelican(settings)
@@ -79,6 +84,7 @@ def build(settings_file, content=None, output=None, overrides=None):
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        shutil.rmtree(spool, ignore_errors=True)
         gc.unfreeze()  # the plugin froze the build's objects (see plugin.py)
     return BuildReport(final, time.perf_counter() - started, written)
 

@@ -6,6 +6,12 @@ A conversion is a pure function of the file's bytes, Nashra's code, the
 versions of the libraries that convert, and the settings that matter; the
 cache lives under CACHE_PATH in a folder named after all but the bytes, so a
 change to any of them can never serve a stale conversion.
+
+Once Pelican has read every file, the build lets go of the converted bodies,
+and each page loads its own back when it is rendered, from the cache or, in a
+build without one, from a spool the workers write them to as they convert (see
+Bodies). The build's memory then grows with the articles' metadata, not with
+their text.
 """
 
 import gc
@@ -16,7 +22,8 @@ import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from markdown import Markdown
@@ -47,11 +54,92 @@ WORKER_NICENESS = 10
 CONVERSIONS = "_nashra_conversions"
 
 
+# The key under which build.py gives a build without a cache the folder where
+# the converted bodies wait for the rendering (see Spool); it removes the
+# folder when the build ends.
+BODY_SPOOL = "_nashra_body_spool"
+
+
 @dataclass(frozen=True)
 class Conversions:
     by_digest: dict  # sha256 of a file's bytes -> Converted
     digests: dict  # absolute path -> sha256 of its bytes, as the build found it
     metadata: str = ""  # a digest of every file's path and metadata (see pagecache.py)
+    # Where every body can be loaded back from (None: nowhere, they stay in
+    # memory); where they are kept changes nothing in what they are.
+    bodies: object = field(default=None, compare=False)
+
+    def let_bodies_wait(self, contents):
+        """Let go of the body of each of `contents` that is its conversion's,
+        as Pelican read it: it is loaded back each time the content is shown.
+        Pelican calls a content's `_get_content`, if it has one, for its body."""
+        if self.bodies is None:
+            return
+        for content in contents:
+            key = self.digests.get(os.path.abspath(content.source_path))
+            converted = self.by_digest.get(key)
+            if converted is not None and content._content is converted.content:
+                content._content = ""
+                content._get_content = self.bodies.loader(key)
+
+
+class Bodies:
+    """Where each converted body can be loaded back from, by the digest of the
+    file it was converted from: a cold build's spool (see Spool), or the
+    conversion cache, whose files each hold their conversion whole."""
+
+    def __init__(self, cache, spooled):
+        self.cache = cache
+        self.spooled = spooled  # digest -> (path, offset, length) in the spool
+
+    def loader(self, key):
+        if key in self.spooled:
+            return partial(_read_spooled, *self.spooled[key])
+        return partial(_read_kept_body, self.cache / key)
+
+
+def _read_spooled(path, offset, length):
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        return os.pread(descriptor, length, offset).decode("utf-8")
+    finally:
+        os.close(descriptor)
+
+
+def _read_kept_body(path):
+    with open(path, "rb") as stream:
+        return pickle.load(stream).content
+
+
+class Spool:
+    """The bodies of a build without a cache, appended to one file per process
+    that converts, in build.py's spool folder: a file of their own each
+    would cost more than converting them (creating a file is a quarter of a
+    millisecond on some disks). Each worker opens its own file, the first
+    time it writes."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self._owner = self._descriptor = self._path = None
+        self._offset = 0
+
+    def put(self, body):
+        """Append `body`; returns where it is: (path, offset, length)."""
+        if self._owner != os.getpid():  # first use here (a worker starts with its parent's)
+            self._owner, self._offset = os.getpid(), 0
+            self._path = os.path.join(self.folder, f"{self._owner}.bodies")
+            self._descriptor = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        data = memoryview(body.encode("utf-8"))
+        where = (self._path, self._offset, len(data))
+        while data:  # unbuffered, since a worker ends without flushing anything
+            data = data[os.write(self._descriptor, data):]
+        self._offset += where[2]
+        return where
+
+    def close(self):
+        if self._descriptor is not None and self._owner == os.getpid():
+            os.close(self._descriptor)
+        self._owner = self._descriptor = None
 
 
 @dataclass(frozen=True)
@@ -108,15 +196,17 @@ class Conversion:
         self.settings = settings
         self.contents, self.digests, self.missing = {}, {}, []
         self.cache = _cache_folder(settings) if use_cache else None
+        spool_folder = None if self.cache else settings.get(BODY_SPOOL)
+        self.spool, self.spooled = Spool(spool_folder) if spool_folder else None, {}
         kept = _kept_keys(self.cache)
         # Every file is read before this returns (the check reads them from
         # here), but the workers start on the first ones while the rest are read.
-        self._pool, self._results = _start(settings, self._to_convert(paths, kept))
+        self._pool, self._results = _start(settings, self._to_convert(paths, kept), self.spool)
         self.converted = _load(self.cache, [key for key in self.contents if key in kept])
 
     def _to_convert(self, paths, kept):
-        """Read every file, and yield the bytes of each one to convert (neither
-        in the cache nor the same as one before it), as they are read."""
+        """Read every file, and yield (digest, bytes) of each one to convert
+        (neither in the cache nor the same as one before it), as they are read."""
         for path in paths:
             try:
                 with open(path, "rb") as stream:
@@ -126,7 +216,7 @@ class Conversion:
             self.digests[os.path.abspath(path)] = key = digest(data)
             if key not in self.contents and key not in kept:
                 self.missing.append(key)
-                yield data
+                yield key, data
             self.contents[key] = data
 
     def data(self, path):
@@ -137,24 +227,36 @@ class Conversion:
     def result(self):
         """The Conversions of every file, converting only what the cache did
         not hold."""
-        for key, converted in zip(self.missing, self._results):
-            self.converted[key] = converted
+        for key, (converted, where) in zip(self.missing, self._results):
+            self._keep(key, converted, where)
         self._stop()
         # A kept conversion that could not be loaded (a damaged file) is made again.
         spoilt = [key for key in self.contents if key not in self.converted]
         if spoilt:
-            converter = Converter(self.settings)
-            self.converted.update((key, converter.convert(self.contents[key])) for key in spoilt)
+            convert = partial(_convert_and_spool, Converter(self.settings), self.spool)
+            for key in spoilt:
+                self._keep(key, *convert((key, self.contents[key])))
+        if self.spool:
+            self.spool.close()
         if self.cache:
             _store(self.cache, {key: self.converted[key] for key in [*self.missing, *spoilt]},
                    keep=set(self.contents))
+        bodies = Bodies(self.cache, self.spooled) if self.cache or self.spool else None
         return Conversions(self.converted, self.digests,
-                           metadata_digest(self.settings["PATH"], self.digests, self.converted))
+                           metadata_digest(self.settings["PATH"], self.digests, self.converted),
+                           bodies)
+
+    def _keep(self, key, converted, where):
+        self.converted[key] = converted
+        if where is not None:
+            self.spooled[key] = where
 
     def _stop(self):
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self.spool:
+            self.spool.close()
 
     def __enter__(self):
         return self
@@ -175,42 +277,51 @@ def metadata_digest(root, digests, converted):
     return key.hexdigest()
 
 
-def _start(settings, datas):
-    """(pool, results): the conversions of `datas` (an iterator, consumed before
-    this returns), in order, from worker processes that start on the first
-    ones while the others are still coming; or, when workers would not pay,
-    from a generator that converts in this process as it is read (pool None)."""
-    first = list(itertools.islice(datas, PARALLEL_FROM))
+def _start(settings, items, spool):
+    """(pool, results): the conversions of `items` ((digest, bytes), an
+    iterator consumed before this returns), in order, each with where its body
+    went in `spool` (None without one), from worker processes that start on
+    the first ones while the others are still coming; or, when workers would
+    not pay, from a generator that converts in this process as it is read
+    (pool None)."""
+    first = list(itertools.islice(items, PARALLEL_FROM))
     if not first:
         return None, iter(())  # all from the cache: no converter to make
     processes = build_processes(settings)
     converter = Converter(settings)
     if len(first) < PARALLEL_FROM or processes < 2:
-        datas = [*first, *datas]
-        return None, (converter.convert(data) for data in datas)
+        items = [*first, *items]
+        return None, map(partial(_convert_and_spool, converter, spool), items)
     # fork: the workers inherit the converter, made once here, instead of each
     # making its own (importing Markdown's extensions and typogrify into
     # memory of its own). They are forked at the first chunk submitted.
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(converter,))
-    return pool, pool.map(_convert_in_worker, itertools.chain(first, datas), chunksize=16)
+                               initializer=_start_worker, initargs=(converter, spool))
+    return pool, pool.map(_convert_in_worker, itertools.chain(first, items), chunksize=16)
 
 
-# Each worker process converts with its own copy of the parent's Converter.
-_worker_converter = None
+def _convert_and_spool(converter, spool, item):
+    """(Converted, where its body is in `spool` or None)."""
+    converted = converter.convert(item[1])
+    return converted, spool.put(converted.content) if spool else None
 
 
-def _start_worker(converter):
-    global _worker_converter  # noqa: PLW0603 - one per worker process, never in the parent
-    _worker_converter = converter
+# Each worker process converts with its own copy of the parent's Converter,
+# and spools to a file of its own.
+_worker_convert = None
+
+
+def _start_worker(converter, spool):
+    global _worker_convert  # noqa: PLW0603 - one per worker process, never in the parent
+    _worker_convert = partial(_convert_and_spool, converter, spool)
     os.nice(WORKER_NICENESS)
     # What the worker inherited is never garbage: left out of its collections,
     # it is neither walked (nor so copied) while converting nor at exit.
     gc.freeze()
 
 
-def _convert_in_worker(data):
-    return _worker_converter.convert(data)
+def _convert_in_worker(item):
+    return _worker_convert(item)
 
 
 def _cache_folder(settings):

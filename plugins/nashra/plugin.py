@@ -21,9 +21,10 @@ from .pagecache import FINAL_OUTPUT, IN_PLACE, REUSED_FILES
 from .problems import ContentProblems
 from .reader import NashraMarkdownReader
 from .search import index_site
+from .site import every_content
 from .settings import configure
 from .verify import OutputIncomplete, for_verification, verify_output
-from .writer import NashraWriter
+from .writer import NashraWriter, forget_shown_bodies
 
 
 def prepare(pelican):
@@ -72,8 +73,13 @@ def forget_conversions(generator):
     place: the readers and Pelican's context (a copy of the settings) hold the
     same Conversions, and would keep every conversion's header, title and
     summary alive through the rendering: the peak at 4,000 pairs was 29 MB
-    higher, what the rendering child copies included."""
-    generator.settings[CONVERSIONS].by_digest.clear()
+    higher, what the rendering child copies included. The articles and pages
+    let go of their bodies too: each page loads its own back when it is
+    rendered (see convert.Bodies)."""
+    conversions = generator.settings[CONVERSIONS]
+    conversions.let_bodies_wait(every_content(generator.context))
+    forget_shown_bodies()  # any body Pelican was asked for already
+    conversions.by_digest.clear()
 
 
 def drop_pelican_taxonomy(generator):

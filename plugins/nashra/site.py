@@ -229,6 +229,11 @@ def build_site(settings, context):
     return site
 
 
+def every_content(context):
+    """Every article and page Pelican read, in every status and language."""
+    return _with_translations(context, ARTICLE_STATUSES) + _with_translations(context, PAGE_STATUSES)
+
+
 def _with_translations(context, statuses):
     found = []
     for name in statuses.values():

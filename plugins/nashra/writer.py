@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
 from markupsafe import Markup
+from pelican.contents import Content
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -181,6 +182,7 @@ class NashraWriter(Writer):
         """The files the job wrote."""
         self._job_files = []
         job.run()
+        forget_shown_bodies()
         return self._job_files
 
     def _open_w(self, filename, encoding, override=False):
@@ -211,6 +213,14 @@ class NashraWriter(Writer):
         entry["unique_id"] = entry_id(self.settings, item)
         # A tag: URI is not an address; RSS readers must not follow it.
         entry["unique_id_is_permalink"] = False
+
+
+def forget_shown_bodies():
+    """Pelican keeps every body it was asked for (Content.get_content is
+    memoized, for as long as the process lives). Bodies loaded back for their
+    pages (see convert.Bodies) must go once those are written, or each
+    rendering process would end up holding every body it rendered."""
+    Content.get_content.cache.clear()
 
 
 def share_out(jobs, processes):
