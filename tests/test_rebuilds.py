@@ -266,9 +266,17 @@ def test_a_rebuild_compiles_no_template(site_folder, monkeypatch):
     assert compiled == []
 
 
-def test_a_cold_build_uses_and_leaves_no_cache(tmp_path):
+def test_a_cold_build_uses_and_leaves_no_cache(tmp_path, monkeypatch):
+    """Nor its spool of converted bodies, whether it succeeds or fails after
+    rendering every page from the spool."""
+    from nashra import plugin
+
     shutil.copytree(CONTENT, tmp_path / "content")
     rebuild(tmp_path, cache=False)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "output"]
+    monkeypatch.setattr(plugin, "verify_output", lambda *args: ["a page was not written"])
+    with pytest.raises(BuildFailed, match="a page was not written"):
+        rebuild(tmp_path, cache=False)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "output"]
 
 
