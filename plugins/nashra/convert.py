@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -205,8 +206,8 @@ class Conversion:
         self.converted = _load(self.cache, [key for key in self.contents if key in kept])
 
     def _to_convert(self, paths, kept):
-        """Read every file, and yield (digest, bytes) of each one to convert
-        (neither in the cache nor the same as one before it), as they are read."""
+        """Read every file, and yield the bytes of each one to convert (neither
+        in the cache nor the same as one before it), as they are read."""
         for path in paths:
             try:
                 with open(path, "rb") as stream:
@@ -216,7 +217,7 @@ class Conversion:
             self.digests[os.path.abspath(path)] = key = digest(data)
             if key not in self.contents and key not in kept:
                 self.missing.append(key)
-                yield key, data
+                yield data
             self.contents[key] = data
 
     def data(self, path):
@@ -235,7 +236,7 @@ class Conversion:
         if spoilt:
             convert = partial(_convert_and_spool, Converter(self.settings), self.spool)
             for key in spoilt:
-                self._keep(key, *convert((key, self.contents[key])))
+                self._keep(key, *convert(self.contents[key]))
         if self.spool:
             self.spool.close()
         if self.cache:
@@ -249,7 +250,9 @@ class Conversion:
     def _keep(self, key, converted, where):
         self.converted[key] = converted
         if where is not None:
-            self.spooled[key] = where
+            path, offset, length = where
+            # One string per spool file, not one per body (unpickled apart).
+            self.spooled[key] = (sys.intern(path), offset, length)
 
     def _stop(self):
         if self._pool is not None:
@@ -277,32 +280,31 @@ def metadata_digest(root, digests, converted):
     return key.hexdigest()
 
 
-def _start(settings, items, spool):
-    """(pool, results): the conversions of `items` ((digest, bytes), an
-    iterator consumed before this returns), in order, each with where its body
-    went in `spool` (None without one), from worker processes that start on
-    the first ones while the others are still coming; or, when workers would
-    not pay, from a generator that converts in this process as it is read
-    (pool None)."""
-    first = list(itertools.islice(items, PARALLEL_FROM))
+def _start(settings, datas, spool):
+    """(pool, results): the conversions of `datas` (an iterator, consumed before
+    this returns), in order, each with where its body went in `spool` (None
+    without one), from worker processes that start on the first ones while
+    the others are still coming; or, when workers would not pay, from a
+    generator that converts in this process as it is read (pool None)."""
+    first = list(itertools.islice(datas, PARALLEL_FROM))
     if not first:
         return None, iter(())  # all from the cache: no converter to make
     processes = build_processes(settings)
     converter = Converter(settings)
     if len(first) < PARALLEL_FROM or processes < 2:
-        items = [*first, *items]
-        return None, map(partial(_convert_and_spool, converter, spool), items)
+        datas = [*first, *datas]
+        return None, map(partial(_convert_and_spool, converter, spool), datas)
     # fork: the workers inherit the converter, made once here, instead of each
     # making its own (importing Markdown's extensions and typogrify into
     # memory of its own). They are forked at the first chunk submitted.
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_worker, initargs=(converter, spool))
-    return pool, pool.map(_convert_in_worker, itertools.chain(first, items), chunksize=16)
+    return pool, pool.map(_convert_in_worker, itertools.chain(first, datas), chunksize=16)
 
 
-def _convert_and_spool(converter, spool, item):
+def _convert_and_spool(converter, spool, data):
     """(Converted, where its body is in `spool` or None)."""
-    converted = converter.convert(item[1])
+    converted = converter.convert(data)
     return converted, spool.put(converted.content) if spool else None
 
 
@@ -320,8 +322,8 @@ def _start_worker(converter, spool):
     gc.freeze()
 
 
-def _convert_in_worker(item):
-    return _worker_convert(item)
+def _convert_in_worker(data):
+    return _worker_convert(data)
 
 
 def _cache_folder(settings):
