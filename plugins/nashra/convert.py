@@ -237,8 +237,6 @@ class Conversion:
             convert = partial(_convert_and_spool, Converter(self.settings), self.spool)
             for key in spoilt:
                 self._keep(key, *convert(self.contents[key]))
-        if self.spool:
-            self.spool.close()
         if self.cache:
             _store(self.cache, {key: self.converted[key] for key in [*self.missing, *spoilt]},
                    keep=set(self.contents))
