@@ -9,7 +9,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache, pass_context, select_autoescape
@@ -307,6 +307,8 @@ class EventsGenerator(NashraGenerator):
             for article in edition.contents():
                 if getattr(article, "event", None):
                     self._describe_event(article, edition)
+        self.site.calendars.cover(chain.from_iterable(
+            edition.agenda.events for edition in self.site.editions.values()))
 
     def _register_pages(self, edition):
         register = self.site.register
