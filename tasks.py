@@ -239,26 +239,39 @@ def _translated(message):
     return all(strings)
 
 
-@task(help={"pairs": "article pairs in the synthetic corpus (default: 1000)",
+@task(help={"pairs": "article pairs in the synthetic corpus (default: 1000); several sizes, "
+                     "comma-separated (250,1000,4000), also report how the cost grows",
             "runs": "timed runs of each build (default: 3)",
             "workdir": "where the corpus and the outputs go (default: bench-results/)",
             "profile": "instead of timing, profile one cold build of each: where the time goes",
             "settle": "seconds to wait after deleting the previous outputs before timing "
                       "(default: the kernel's dirty_expire interval, 31 s; see README)"})
-def bench(c, pairs=1000, runs=3, workdir=None, profile=False, settle=None):
+def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
     """Time Nashra against plain Pelican on a synthetic bilingual archive; print and save the figures."""
     from nashra import benchmark  # noqa: PLC0415
 
     workdir = workdir or os.path.join(HERE, "bench-results")
-    if profile:
-        result, kind = benchmark.profile(HERE, int(pairs), workdir), "profile"
-        print(benchmark.profile_report(result))
-    else:
-        result, kind = benchmark.run(HERE, int(pairs), int(runs), workdir,
-                                     None if settle is None else float(settle)), "bench"
-        print(benchmark.report(result))
-    path = os.path.join(workdir, f"{kind}-{pairs}.json")
-    benchmark.write_json(result, path)
+    sizes = [int(size) for size in str(pairs).split(",")]
+    results = []
+    for size in sizes:
+        if profile:
+            result, kind = benchmark.profile(HERE, size, workdir), "profile"
+            print(benchmark.profile_report(result))
+        else:
+            result, kind = benchmark.run(HERE, size, int(runs), workdir,
+                                         None if settle is None else float(settle)), "bench"
+            print(benchmark.report(result))
+        _save_figures(benchmark, result, os.path.join(workdir, f"{kind}-{size}.json"))
+        results.append(result)
+    if len(sizes) > 1 and not profile:
+        scaling = benchmark.scaling(results)
+        print(benchmark.scaling_report(scaling))
+        _save_figures(benchmark, scaling, os.path.join(
+            workdir, f"scaling-{'-'.join(map(str, sorted(sizes)))}.json"))
+
+
+def _save_figures(benchmark, figures, path):
+    benchmark.write_json(figures, path)
     print(f"Figures written to {os.path.relpath(path)}")
 
 

@@ -188,8 +188,18 @@ def test_bench_profiles_where_the_time_goes(tmp_path):
 
 def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     """The harness, not the timings: a benchmark is not a test."""
-    result = invoke("bench", "--pairs", "3", "--runs", "1", "--settle", "0", "--workdir", str(tmp_path))
+    result = invoke("bench", "--pairs", "2,3", "--runs", "1", "--settle", "0",
+                    "--workdir", str(tmp_path))
     assert result.returncode == 0, result.stderr
+    # Two sizes: each reported and saved, then how the cost grows between them.
+    smaller, larger = (json.loads((tmp_path / f"bench-{size}.json").read_text(encoding="utf-8"))
+                       for size in (2, 3))
+    scaling = json.loads((tmp_path / "scaling-2-3.json").read_text(encoding="utf-8"))
+    assert [row["pairs"] for row in scaling["sizes"]] == [2, 3]
+    [step] = scaling["steps"]
+    added = 1000 * (larger["cold"]["median"] - smaller["cold"]["median"]) / 2
+    assert step["per_added_file_ms"]["cold"] == pytest.approx(added, abs=0.001)
+    assert "each file added from 2 to 3 pairs" in result.stdout
     assert "plain Pelican (cold)" in result.stdout and "one article edited" in result.stdout
     assert "Nashra, cold, one process" in result.stdout
     figures = json.loads((tmp_path / "bench-3.json").read_text(encoding="utf-8"))
@@ -204,6 +214,24 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
     assert len(list((tmp_path / "corpus-3" / "articles").glob("*.md"))) == 6
 
+
+
+def test_the_cost_per_file_and_per_added_file_across_sizes():
+    from nashra import benchmark  # noqa: PLC0415
+
+    def result(pairs, cold, plain):
+        return {"pairs": pairs, "cold": {"median": cold}, "plain": {"median": plain},
+                "ratios": {"cold": round(cold / plain, 3)}}
+
+    # A fixed 0.5 s and 2 ms a file for Nashra; 5 ms a file for plain Pelican.
+    figures = benchmark.scaling([result(1000, 0.5 + 4.0, 10.0), result(250, 0.5 + 1.0, 2.5),
+                                 result(4000, 0.5 + 16.0, 40.0)])
+    assert [row["pairs"] for row in figures["sizes"]] == [250, 1000, 4000]
+    assert [row["per_file_ms"]["cold"] for row in figures["sizes"]] == [3.0, 2.25, 2.062]
+    assert [step["per_added_file_ms"] for step in figures["steps"]] == [
+        {"cold": 2.0, "plain": 5.0}, {"cold": 2.0, "plain": 5.0}]
+    assert figures["spread"] == {"per_file_ms": {"cold": 0.455, "plain": 0.0},
+                                 "per_added_file_ms": {"cold": 0.0, "plain": 0.0}}
 
 def test_memory_is_sampled_over_live_processes_only():
     """An ended process that is not reaped yet no longer shares its pages: the

@@ -10,6 +10,7 @@ same number of pairs always gives the same files.
 
 import compileall
 import cProfile
+import itertools
 import json
 import os
 import pstats
@@ -357,6 +358,62 @@ def report(result):
     lines.append(f"each round waited {result.get('settle_seconds', 0):.0f} s after deleting the "
                  f"previous outputs, before its first timed build")
     return "\n".join(lines)
+
+
+def scaling(results):
+    """How the cost of a cold build grows with the archive, from bench results
+    at several sizes: per article file (the build's time over its files, where
+    a fixed cost weighs more the fewer the files) and per added file (the
+    difference between two sizes over the files added: what the archive's
+    growth costs), for Nashra and for plain Pelican, and the spread of each
+    (the largest over the smallest, less one). A page, feed or calendar whose
+    cost grew with the square of the archive would show as a growing cost per
+    added file."""
+    sizes = []
+    for result in sorted(results, key=lambda result: result["pairs"]):
+        files = 2 * result["pairs"]
+        seconds = {name: result[name]["median"] for name in ("cold", "plain")}
+        sizes.append({"pairs": result["pairs"], "files": files, "seconds": seconds,
+                      "ratio": result["ratios"]["cold"],
+                      "per_file_ms": {name: round(1000 * value / files, 3)
+                                      for name, value in seconds.items()}})
+    steps = [{"from": smaller["pairs"], "to": larger["pairs"],
+              "per_added_file_ms": {name: round(1000 * (larger["seconds"][name] -
+                                                        smaller["seconds"][name]) /
+                                                (larger["files"] - smaller["files"]), 3)
+                                    for name in ("cold", "plain")}}
+             for smaller, larger in itertools.pairwise(sizes)]
+    spread = {measure: {name: _spread([row[measure][name] for row in rows])
+                        for name in ("cold", "plain")}
+              for measure, rows in (("per_file_ms", sizes), ("per_added_file_ms", steps))}
+    return {"sizes": sizes, "steps": steps, "spread": spread}
+
+
+def _spread(values):
+    return round(max(values) / min(values) - 1, 3) if values and min(values) > 0 else None
+
+
+def scaling_report(figures):
+    lines = ["How the cost grows (cold builds, medians; plain Pelican in brackets):",
+             f"{'pairs':>6} {'Nashra s':>9} {'vs plain':>9} {'ms per file':>20}"]
+    for row in figures["sizes"]:
+        per_file = row["per_file_ms"]
+        lines.append(f"{row['pairs']:>6} {row['seconds']['cold']:9.2f} {row['ratio']:9.2f} "
+                     f"{per_file['cold']:9.2f} ({per_file['plain']:.2f})")
+    for step in figures["steps"]:
+        added = step["per_added_file_ms"]
+        lines.append(f"each file added from {step['from']} to {step['to']} pairs: "
+                     f"{added['cold']:.2f} ms ({added['plain']:.2f})")
+    for measure, label in (("per_file_ms", "per file"), ("per_added_file_ms", "per added file")):
+        spread = figures["spread"][measure]
+        lines.append(f"spread of the cost {label}: {_percent(spread['cold'])} "
+                     f"({_percent(spread['plain'])})")
+    return "\n".join(lines)
+
+
+def _percent(spread):
+    # None: a cost of zero or less, as timings of a tiny corpus can give.
+    return "n/a" if spread is None else f"{spread:.0%}"
 
 
 def write_json(result, path):
