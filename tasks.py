@@ -252,6 +252,12 @@ def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
 
     workdir = workdir or os.path.join(HERE, "bench-results")
     sizes = [int(size) for size in str(pairs).split(",")]
+
+    def save(figures, name):
+        path = os.path.join(workdir, name)
+        benchmark.write_json(figures, path)
+        print(f"Figures written to {os.path.relpath(path)}")
+
     results = []
     for size in sizes:
         if profile:
@@ -261,18 +267,12 @@ def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
             result, kind = benchmark.run(HERE, size, int(runs), workdir,
                                          None if settle is None else float(settle)), "bench"
             print(benchmark.report(result))
-        _save_figures(benchmark, result, os.path.join(workdir, f"{kind}-{size}.json"))
+        save(result, f"{kind}-{size}.json")
         results.append(result)
     if len(sizes) > 1 and not profile:
         scaling = benchmark.scaling(results)
         print(benchmark.scaling_report(scaling))
-        _save_figures(benchmark, scaling, os.path.join(
-            workdir, f"scaling-{'-'.join(map(str, sorted(sizes)))}.json"))
-
-
-def _save_figures(benchmark, figures, path):
-    benchmark.write_json(figures, path)
-    print(f"Figures written to {os.path.relpath(path)}")
+        save(scaling, f"scaling-{'-'.join(map(str, sorted(sizes)))}.json")
 
 
 @task
