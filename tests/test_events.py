@@ -222,6 +222,23 @@ def test_upcoming_events_come_first_soonest_first_then_past_newest_first(events_
     assert "أُلغيت" in visible_text(past)
 
 
+def test_past_events_come_page_after_page_and_upcoming_ones_on_the_first(build_site):
+    site = build_site(EVENTS, EVENTS_TODAY="2026-01-31", DEFAULT_PAGINATION=1)
+    first, second = site.page("events/"), site.page("events/page/2/")
+    slugs = lambda page, part: [a["href"].split("/")[-2] for a in  # noqa: E731
+                                page.find("h2", id=f"{part}-heading").find_parent("section").select("h3 a")]
+    assert slugs(first, "upcoming") == ["crossing", "later"]
+    assert slugs(first, "past") == ["called-off"]
+    assert first.find("a", rel="next")["href"] == "/events/page/2/"
+    assert second.find("h2", id="upcoming-heading") is None
+    assert slugs(second, "past") == ["leap"]
+    assert second.find("a", rel="prev")["href"] == "/events/"
+    assert second.find("a", rel="next") is None
+    assert second.find("link", rel="canonical")["href"] == "/events/page/2/"
+    assert " – " in visible_text(second.find("title"))  # "Events – Page 2 – ..."
+    assert visible_text(second.find("title")) != visible_text(first.find("title"))
+
+
 def test_a_timed_event_keeps_its_time_zone(events_site):
     [event] = calendar(events_site, "en/events/webinar.ics").walk("VEVENT")
     riyadh = zoneinfo.ZoneInfo("Asia/Riyadh")

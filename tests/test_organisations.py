@@ -5,7 +5,7 @@ import feedparser
 import pytest
 import extruct
 
-from conftest import SETTINGS, article, visible_text, write_files
+from conftest import SETTINGS, BuiltSite, article, visible_text, write_files
 from nashra.build import BuildFailed, build, load_settings
 from nashra.check import check_sources, fix_organisations
 from nashra import data, registries
@@ -48,6 +48,15 @@ def test_the_organisation_page_shows_its_events_and_facts(sample_site):
     past = page.find("h2", id="past-heading").find_parent("section")
     assert [a["href"] for a in past.select("h3 a")] == ["/en" + DOHA]
     assert visible_text(sample_site.page("organisations/qnl/").find("dl", class_="facts")).endswith("قطر")
+
+
+def test_an_organisation_page_lists_its_latest_past_events_and_all_its_news(tmp_path):
+    build(str(SETTINGS), output=str(tmp_path / "output"),
+          overrides={"ORGANISATIONS_PAST_EVENTS": 1, "SEARCH_INDEX": False})
+    page = BuiltSite(tmp_path / "output").page("organisations/afli/")
+    past = page.find("h2", id="past-heading").find_parent("section")
+    assert [a["href"] for a in past.select("h3 a")] == [COHORT]  # January 2024, not February 2020
+    assert listed_articles(page) == [COHORT, FORUM]
 
 
 def test_articles_link_to_the_pages_of_their_organisations(sample_site):

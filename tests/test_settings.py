@@ -64,6 +64,7 @@ def test_production_sitemap_and_robots_use_absolute_addresses(published):
     ({"I18N_LANGUAGES": {"ar": {}, "xx-nowhere": {}}}, "'xx-nowhere' is not a language Babel knows"),
     ({"TYPOGRIFY_LANGUAGES": ["fr"]}, "TYPOGRIFY_LANGUAGES names fr, not in I18N_LANGUAGES."),
     ({"DATA_TAGS": "data/none.yaml"}, "DATA_TAGS: no file 'data/none.yaml'"),
+    ({"ORGANISATIONS_PAST_EVENTS": "all"}, "ORGANISATIONS_PAST_EVENTS is 'all': use a number from 0."),
 ])
 def test_settings_that_cannot_build_a_correct_site_are_refused(overrides, problem):
     with pytest.raises(SettingsError) as error:

@@ -132,6 +132,17 @@ class NashraGenerator(Generator):
     def site(self):
         return self.context["site"]
 
+    def paginator(self, template, url, items):
+        """Pelican's paginator for a listing of `items` written with `template`
+        at `url`: its pages are registered, and written, one by one."""
+        per_page = self.settings["PAGINATED_TEMPLATES"].get(template) or \
+            self.settings["DEFAULT_PAGINATION"]
+        return Paginator(save_as(url), url, items, self.settings, per_page)
+
+    def register_pages(self, key, lang, paginator):
+        for number in paginator.page_range:
+            self.site.register(paginated_key(key, number), lang, paginator.page(number).url)
+
     def write_page(self, writer, template, edition, key, url, **variables):
         writer.write_file(
             save_as(url),
@@ -196,21 +207,14 @@ class ListingsGenerator(NashraGenerator):
         yield Listing("archives", "archives", edition.url("ARCHIVES_URL"), paginated=False,
                       variables={"years": years})
 
-    def _paginator(self, listing):
-        per_page = self.settings["PAGINATED_TEMPLATES"].get(listing.template) or \
-            self.settings["DEFAULT_PAGINATION"]
-        return Paginator(save_as(listing.url), listing.url, listing.articles, self.settings, per_page)
-
     def generate_context(self):
         for edition in self.site.editions.values():
             for listing in self.listings(edition):
                 if not listing.paginated:
                     self.site.register(listing.key, edition.lang, listing.url)
                     continue
-                paginator = self._paginator(listing)
-                for number in paginator.page_range:
-                    self.site.register(paginated_key(listing.key, number), edition.lang,
-                                       paginator.page(number).url)
+                self.register_pages(listing.key, edition.lang,
+                                    self.paginator(listing.template, listing.url, listing.articles))
 
     def generate_output(self, writer):
         for edition in self.site.editions.values():
@@ -312,7 +316,8 @@ class EventsGenerator(NashraGenerator):
 
     def _register_pages(self, edition):
         register = self.site.register
-        register("events", edition.lang, edition.url("EVENTS_URL"))
+        self.register_pages("events", edition.lang, self.paginator(
+            "events", edition.url("EVENTS_URL"), edition.agenda.past))
         for year, months in edition.agenda.years().items():
             register(f"events:{year}", edition.lang, edition.url("EVENTS_YEAR_URL", year=year))
             for month in months:
@@ -335,8 +340,11 @@ class EventsGenerator(NashraGenerator):
 
     def _write_pages(self, writer, edition):
         agenda = edition.agenda
+        # Upcoming events on the first page; past events, which pile up with
+        # the years, page after page like any listing.
         self.write_page(writer, "events", edition, "events", edition.url("EVENTS_URL"),
-                        agenda=agenda)
+                        agenda=agenda, paginated={"articles": agenda.past},
+                        template_name="events")
         for year, months in agenda.years().items():
             self.write_page(writer, "events_year", edition, f"events:{year}",
                             edition.url("EVENTS_YEAR_URL", year=year), agenda=agenda,
@@ -373,10 +381,8 @@ class OrganisationsGenerator(NashraGenerator):
             self.site.register("organisations", edition.lang, edition.url("ORGANISATIONS_INDEX_URL"))
             for entity in edition.directory.sorted():
                 self._describe(entity, edition)
-                paginator = self._paginator(entity)
-                for number in paginator.page_range:
-                    self.site.register(paginated_key(entity.key, number), edition.lang,
-                                       paginator.page(number).url)
+                self.register_pages(entity.key, edition.lang,
+                                    self.paginator("organisation", entity.url, entity.articles))
 
     def _describe(self, entity, edition):
         entity.feed = edition.url("ORGANISATIONS_FEED_ATOM", slug=entity.slug)
@@ -384,11 +390,6 @@ class OrganisationsGenerator(NashraGenerator):
         entity.calendar = (edition.url("EVENTS_ORGANISATION_CALENDAR", slug=entity.slug)
                            if ical.placeable(entity.articles) else "")
         entity.json_ld = script_json(organisation_data(entity, self.settings))
-
-    def _paginator(self, entity):
-        per_page = self.settings["PAGINATED_TEMPLATES"]["organisation"] or \
-            self.settings["DEFAULT_PAGINATION"]
-        return Paginator(save_as(entity.url), entity.url, entity.articles, self.settings, per_page)
 
     def generate_output(self, writer):
         for edition in self.site.editions.values():

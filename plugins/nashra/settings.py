@@ -80,6 +80,10 @@ DEFAULTS = {
     "ORGANISATIONS_INDEX_URL": "organisations/",
     "ORGANISATIONS_URL": "organisations/{slug}/",
     "ORGANISATIONS_FEED_ATOM": "organisations/{slug}/feed.atom",
+    # Past events an organisation's page lists, the latest first: every one of
+    # them is also among its news, below them, page after page. Listing all of
+    # them would make the page grow with the archive (100 KB at 1,000 article pairs).
+    "ORGANISATIONS_PAST_EVENTS": 10,
     # Raw HTML in an article's Markdown: "sanitise" (allowed, cleaned by nh3 to
     # what articles need) or "refuse" (a content error). Scripts, frames, event
     # handlers and javascript: links are refused either way.
@@ -161,7 +165,8 @@ FIXED = {
     ],
     # Summaries are plain text, escaped like titles: only the body is HTML.
     "FORMATTED_FIELDS": [],
-    "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None, "organisation": None},
+    "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None, "organisation": None,
+                            "events": None},
     # Nashra groups translations by slug itself (site.py). Pelican's grouping
     # looks every article up in the list of originals, a cost that grows with
     # the square of the archive (0.23 s at 4,000 article pairs), for lists that
@@ -262,6 +267,9 @@ def _event_problems(settings):
             problems.append(f"{key} is {settings[key]!r}: a calendar's path ends in '.ics'.")
     if not re.fullmatch(r"P(?:\d+[DW]|T\d+[HM])", str(settings["EVENTS_REFRESH_INTERVAL"])):
         problems.append("EVENTS_REFRESH_INTERVAL must be an ISO 8601 duration like 'P1D' or 'PT6H'.")
+    past = settings["ORGANISATIONS_PAST_EVENTS"]
+    if isinstance(past, bool) or not isinstance(past, int) or past < 0:
+        problems.append(f"ORGANISATIONS_PAST_EVENTS is {past!r}: use a number from 0.")
     return problems
 
 
