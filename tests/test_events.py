@@ -3,6 +3,7 @@ icalendar and recurring-ical-events for calendars, extruct for JSON-LD,
 html5lib for pages, headless Chromium for screenshots."""
 
 import datetime
+import random
 import zoneinfo
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,9 +11,11 @@ import extruct
 import icalendar
 import pytest
 import recurring_ical_events
+from icalendar.parser import Contentline
 
 from browser import screenshot
 from conftest import article, visible_text
+from nashra import ical
 
 DOHA = "ifla-regional-offices-meeting-doha"
 RIYADH = "china-arab-library-experts-meeting-riyadh"
@@ -43,6 +46,22 @@ def test_every_calendar_parses_and_folds_lines_at_75_octets(sample_site):
         assert parsed.name == "VCALENDAR"
         assert all(len(line) <= 75 for line in data.split(b"\r\n")), file
         assert data.endswith(b"\r\n")
+
+
+def test_calendars_are_the_bytes_icalendar_would_write(sample_site):
+    """Nashra folds icalendar's content lines itself (see ical.serialise)."""
+    for file in sorted(sample_site.output.rglob("*.ics")):
+        parsed = icalendar.Calendar.from_ical(file.read_bytes())
+        assert ical.serialise(parsed) == parsed.to_ical(), file
+
+
+def test_lines_are_folded_where_icalendar_folds_them():
+    """Multi-byte characters never cut, nor an escape cut from what it escapes."""
+    randomness = random.Random(5545)
+    characters = "a ,;:\\^" + "مكتبة" + "é€" + "\U0001F4DA"
+    for _ in range(3000):
+        line = "".join(randomness.choice(characters) for _ in range(randomness.randrange(300)))
+        assert ical._fold(line) == Contentline(line).to_ical(), line
 
 
 @pytest.mark.parametrize("lang,prefix", [("ar", ""), ("en", "en/")])
