@@ -1,6 +1,7 @@
 """Small sites built from files each test writes: what the sample content does not
 show (untranslated pages, pagination, settings, drafts, rebuilds)."""
 
+import datetime
 import filecmp
 import re
 import shutil
@@ -60,6 +61,20 @@ def many_articles(count, lang, prefix="a"):
         f"{prefix}{n:02}", lang, f"عنوان {n}" if lang == "ar" else f"Title {n}",
         body="نص." if lang == "ar" else "Text.", date=f"2025-01-{n:02}")
         for n in range(1, count + 1)}
+
+
+def test_the_archives_list_a_hundred_articles_a_page_under_their_years(build_site):
+    first_day = datetime.date(2023, 1, 1)
+    files = {f"articles/a{n:03}.ar.md": article(f"a{n:03}", "ar", f"عنوان {n}", body="نص.",
+                                                 date=str(first_day + datetime.timedelta(days=7 * n)))
+             for n in range(101)}  # 53 in 2023, 48 in 2024
+    site = build_site(files)
+    first, second = site.page("archives/"), site.page("archives/page/2/")
+    years = lambda page: [visible_text(h) for h in page.select("section.archive-year h2")]  # noqa: E731
+    listed = lambda page: [a["href"] for a in page.select(".archive-list a")]  # noqa: E731
+    assert (years(first), len(listed(first))) == (["2024", "2023"], 100)
+    assert (years(second), listed(second)) == (["2023"], ["/articles/a000/"])  # the oldest
+    assert first.find("nav", class_="pagination").find("a", rel="next")["href"] == "/archives/page/2/"
 
 
 def test_listings_are_paginated_with_arrows_that_follow_the_direction(build_site):

@@ -9,7 +9,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from itertools import chain, groupby
+from itertools import chain
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache, pass_context, select_autoescape
@@ -202,10 +202,7 @@ class ListingsGenerator(NashraGenerator):
             yield Listing("tag", tag.key, tag.url, tag.articles, variables={"tag": tag})
         yield Listing("tags", "tags", edition.url("TAGS_URL"), paginated=False,
                       variables={"tags": edition.sorted_terms(edition.tags)})
-        years = [(year, list(group)) for year, group in
-                 groupby(articles, key=lambda article: article.date.year)]
-        yield Listing("archives", "archives", edition.url("ARCHIVES_URL"), paginated=False,
-                      variables={"years": years})
+        yield Listing("archives", "archives", edition.url("ARCHIVES_URL"), articles)
 
     def generate_context(self):
         for edition in self.site.editions.values():

@@ -156,6 +156,8 @@ CORE_OUTPUT_OFF = {
     "TRANSLATION_FEED_RSS": None,
 }
 
+ARCHIVES_PER_PAGE = 100
+
 # Pagination of listings (page 1 at the listing's URL, then ".../page/2/"), and
 # what else Nashra fixes in Pelican's settings.
 FIXED = {
@@ -165,8 +167,10 @@ FIXED = {
     ],
     # Summaries are plain text, escaped like titles: only the body is HTML.
     "FORMATTED_FIELDS": [],
+    # The archives list titles only: a hundred to a page (30 KB), not the whole
+    # archive on one page (300 KB at 1,000 article pairs, and growing).
     "PAGINATED_TEMPLATES": {"index": None, "category": None, "tag": None, "organisation": None,
-                            "events": None},
+                            "events": None, "archives": ARCHIVES_PER_PAGE},
     # Nashra groups translations by slug itself (site.py). Pelican's grouping
     # looks every article up in the list of originals, a cost that grows with
     # the square of the archive (0.23 s at 4,000 article pairs), for lists that
