@@ -11,6 +11,7 @@ import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .settings import WEEK_DAYS
 
@@ -79,7 +80,12 @@ class Agenda:
         self.upcoming = sorted((a for a in events if a.event.is_upcoming(today)), key=by_start)
         self.past = sorted((a for a in events if not a.event.is_upcoming(today)),
                            key=by_start, reverse=True)
-        self.months = self._months(events)
+
+    @cached_property
+    def months(self):
+        """{(year, month): Month} of every month an event touches, with its grid:
+        made for the pages that show them, not for every organisation's agenda."""
+        return self._months(self.upcoming + self.past)
 
     @property
     def events(self):
