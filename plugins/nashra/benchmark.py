@@ -10,6 +10,7 @@ same number of pairs always gives the same files.
 
 import compileall
 import cProfile
+import datetime
 import itertools
 import json
 import os
@@ -43,6 +44,10 @@ ENGLISH_WORDS = (
 ).split()
 LATIN_IN_ARABIC = ("IFLA", "INELI-MENA", "IDEAs NGO", "AFLI")
 EVENT_KINDS = ("day", "timed", "days", "month", "online")
+# Changed whenever the corpus changes, so that a corpus made before is made again.
+CORPUS_VERSION = 2
+FIRST_DAY = datetime.date(2015, 1, 1)
+ARCHIVE_DAYS = 12 * 365
 ZONES = ("Asia/Qatar", "Asia/Riyadh", "Africa/Cairo")
 PLACES = (("مكتبة قطر الوطنية، الدوحة، قطر", "Qatar National Library, Doha, Qatar"),
           ("مكتبة الملك عبد العزيز العامة، الرياض، المملكة العربية السعودية",
@@ -54,8 +59,8 @@ def make_corpus(root, pairs, registry_from):
     """Write `pairs` Arabic/English article pairs under root/articles, with the
     registries of `registry_from`; skip the work if the corpus is already there."""
     root = Path(root)
-    stamp = root / ".pairs"
-    if stamp.exists() and stamp.read_text() == str(pairs):
+    stamp, made = root / ".pairs", f"{pairs} pairs, corpus version {CORPUS_VERSION}"
+    if stamp.exists() and stamp.read_text() == made:
         return root
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(Path(registry_from) / "data", root / "data")
@@ -67,15 +72,24 @@ def make_corpus(root, pairs, registry_from):
     randomness = random.Random(pairs)
     (root / "articles").mkdir()
     for number in range(pairs):
-        for lang, text in _pair(number, randomness, organisations, categories, tags).items():
+        date = _date(number, pairs)
+        for lang, text in _pair(number, date, randomness, organisations, categories,
+                                tags).items():
             (root / "articles" / f"article-{number:05}.{lang}.md").write_text(text, "utf-8")
-    stamp.write_text(str(pairs))
+    stamp.write_text(made)
     return root
 
 
-def _pair(number, randomness, organisations, categories, tags):
-    day = 1 + number % 28
-    date = f"{2015 + number % 12}-{1 + number % 12:02}-{day:02}"
+def _date(number, pairs):
+    """The pairs' dates, evenly spread over twelve years, the first pair the
+    oldest: an archive's shape, where a month holds a few articles at 250
+    pairs and a few dozen at 4,000 (spread over twelve months only, a month
+    page listed 170 events at 4,000 pairs)."""
+    return FIRST_DAY + datetime.timedelta(days=number * ARCHIVE_DAYS // pairs)
+
+
+def _pair(number, date, randomness, organisations, categories, tags):
+    date = date.isoformat()
     shared = {"Category": randomness.choice(categories),
               "Tags": ", ".join(randomness.sample(tags, randomness.randint(1, 3)))}
     arabic = {"Title": _sentence(randomness, ARABIC_WORDS, 10), "Date": date,
@@ -96,15 +110,16 @@ def _pair(number, randomness, organisations, categories, tags):
 def _event(number, date):
     kind = EVENT_KINDS[(number // 2) % len(EVENT_KINDS)]
     zone = ZONES[number % len(ZONES)]
-    year, month, day = date.split("-")
+    year, month, _ = date.split("-")
     if kind == "day":
         return {"event-start": date, "event-timezone": zone, "event-mode": "in-person"}
     if kind == "timed":
         return {"event-start": f"{date} 09:30", "event-end": f"{date} 13:00",
                 "event-timezone": zone, "event-mode": "hybrid",
                 "event-url": f"https://example.org/live/{number}"}
-    if kind == "days":
-        return {"event-start": date, "event-end": f"{year}-{month}-{int(day) + 2:02}",
+    if kind == "days":  # across the end of a month, now and then
+        end = datetime.date.fromisoformat(date) + datetime.timedelta(days=2)
+        return {"event-start": date, "event-end": end.isoformat(),
                 "event-timezone": zone, "event-mode": "in-person"}
     if kind == "month":
         return {"event-start": f"{year}-{month}", "event-timezone": zone}
