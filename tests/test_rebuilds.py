@@ -198,13 +198,13 @@ def test_templates_compiled_ahead_serve_only_their_own_source(tmp_path):
     cache.wait()
     assert _children() == before  # done, and reaped
     assert len(cache.received) == 2
-    assert len(list(kept.iterdir())) == 2  # kept for the next build too
     compiled = []
     compile_template = environment.compile
     environment.compile = lambda source, name, *args: (compiled.append(name),
                                                        compile_template(source, name, *args))[1]
     assert environment.get_template("page.html").render(name="<b>") == "<p>&lt;B&gt;</p>"
     assert compiled == []
+    assert len(list(kept.iterdir())) == 2  # kept for the next build too
     environment.cache.clear()
     (folder / "base.html").write_text("<div>{% block body %}{% endblock %}</div>", "utf-8")
     assert environment.get_template("page.html").render(name="x") == "<div>X</div>"
@@ -251,6 +251,44 @@ def _children():
         if parent == os.getpid():
             found.add(int(entry))
     return found
+
+
+def test_what_the_helper_sent_is_kept_though_it_was_stopped_before_keeping_it(tmp_path):
+    """The build stops a helper still at work once it has written every page:
+    a template whose code arrived before is kept for the next build all the
+    same, not compiled again by it."""
+    builder = os.getpid()
+
+    class SlowToKeepInHelper(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket):
+            if os.getpid() != builder:
+                time.sleep(60)
+            super().dump_bytecode(bucket)
+
+    folder, kept = tmp_path / "templates", tmp_path / "kept"
+    folder.mkdir()
+    kept.mkdir()
+    (folder / "base.html").write_text("<p>{% block body %}{% endblock %}</p>", "utf-8")
+    (folder / "page.html").write_text("{% extends 'base.html' %}{% block body %}p{% endblock %}",
+                                      "utf-8")
+    environment = Environment(loader=FileSystemLoader(str(folder)))
+    cache = SharedCompilation(SlowToKeepInHelper(str(kept)))
+    cache.start(environment, [str(folder)])
+    deadline = time.monotonic() + 10
+    while not cache.received and time.monotonic() < deadline:
+        time.sleep(0.01)
+        cache._receive()
+    assert cache.received  # base.html, the first it compiles
+    cache.stop()
+    assert environment.get_template("page.html").render() == "<p>p</p>"
+    following = Environment(loader=FileSystemLoader(str(folder)),
+                            bytecode_cache=FileSystemBytecodeCache(str(kept)))
+    compiled = []
+    compile_template = following.compile
+    following.compile = lambda source, name, *args: (compiled.append(name),
+                                                     compile_template(source, name, *args))[1]
+    assert following.get_template("page.html").render() == "<p>p</p>"
+    assert compiled == []
 
 
 def test_a_rebuild_compiles_no_template(site_folder, monkeypatch):

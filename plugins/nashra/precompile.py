@@ -33,7 +33,8 @@ FIRST = ("base.html", "macros.html")
 
 class SharedCompilation(BytecodeCache):
     """A bytecode cache for one build: the code the helper compiled, then the
-    cache kept between builds (`kept`, a Jinja BytecodeCache, or None)."""
+    cache kept between builds (`kept`, a Jinja BytecodeCache, or None). Only
+    the build's processes write to `kept`, each template as it first uses it."""
 
     def __init__(self, kept=None):
         self.kept = kept
@@ -66,13 +67,18 @@ class SharedCompilation(BytecodeCache):
         code = self.received.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+            if bucket.code is not None and self.kept is not None:
+                # Kept here, not by the helper: the build may stop it between
+                # sending a template's code and keeping it, and the next build
+                # would then compile that template again.
+                self.kept.dump_bytecode(bucket)
         if bucket.code is None and self.kept is not None:
             self.kept.load_bytecode(bucket)
 
     def dump_bytecode(self, bucket):
-        if self._sender is not None:
+        if self._sender is not None:  # in the helper: the build keeps what it uses
             self._sender.send((bucket.key, bucket.bytecode_to_string()))
-        if self.kept is not None:
+        elif self.kept is not None:
             self.kept.dump_bytecode(bucket)
 
     def clear(self):
