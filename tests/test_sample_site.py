@@ -334,6 +334,20 @@ def test_the_current_section_is_marked(sample_site):
     assert [a.get_text() for a in current] == ["Programmes"]
 
 
+def test_on_every_page_the_navigation_marks_current_exactly_its_links_to_that_page(sample_site):
+    """Each language's navigation and footer are rendered once, and again only
+    for the pages they link to: no page may show another's current link."""
+    marked_somewhere = set()
+    for path, page in sample_site.pages():
+        url = "/" + path.removesuffix("index.html")
+        links = page.select("nav.site-nav a, footer.site-footer a")
+        current = {link["href"] for link in links if link.get("aria-current") == "page"}
+        assert current == {link["href"] for link in links if link["href"] == url}, path
+        marked_somewhere |= current
+    # Sections of both languages, pages, events, archives, tags...
+    assert {"/en/category/programmes/", "/events/", "/en/archives/", "/tags/"} <= marked_somewhere
+
+
 def test_sitemap_lists_every_page_with_its_alternates(sample_site):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     root = ET.fromstring(sample_site.text("sitemap.xml"))

@@ -42,6 +42,19 @@ def fragment(context, name, item):
     return site.fragments[key]
 
 
+@pass_context
+def render_once(context, *key, caller):
+    """What a `{% call render_once(...) %}` block renders, once per build for each
+    language and `key`: the navigation and the footer are the same on every
+    page of a language but the one whose link they mark current, and that
+    page's key is part of `key`."""
+    fragments = context["site"].fragments
+    key = ("shared", context["edition"].lang, *key)
+    if key not in fragments:
+        fragments[key] = Markup(caller())
+    return fragments[key]
+
+
 def _fragment_module(context, name):
     """fragments/<name>.html as a module, made once per language: making it
     imports the theme's macros, which costs more than rendering one item."""
@@ -113,6 +126,7 @@ class NashraGenerator(Generator):
         self.env.auto_reload = False
         l10n.install(self.env)
         self.env.globals["fragment"] = fragment
+        self.env.globals["render_once"] = render_once
         self._use_compiled_templates()
         self.context["nashra_jinja_env"] = self.env
 

@@ -10,6 +10,7 @@ is identified by a key shared by its versions, e.g. ``article:<slug>``,
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from operator import attrgetter
 
@@ -123,6 +124,15 @@ class Edition:
             self.tags[slug] = Term("tag", slug, self.registry.tag_name(slug, self.lang),
                                    self.url("TAG_URL", slug=slug))
         return self.tags[slug]
+
+    @cached_property
+    def section_keys(self):
+        """The keys of the pages the main navigation links to, on which it marks
+        that link current (macros.main_navigation): every other page shows it
+        the same."""
+        return frozenset([*(category.key for category in self.categories.values()),
+                          "events", "organisations", "archives", "search",
+                          *(f"page:{page.slug}" for page in self.pages)])
 
     def sorted_terms(self, terms):
         return sorted(terms.values(), key=lambda term: (term.name.casefold(), term.slug))
