@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .settings import WEEK_DAYS
+from .defaults import WEEK_DAYS
 
 
 @dataclass

@@ -22,6 +22,7 @@ from .organisations import Matcher
 from .rawhtml import findings as raw_html_findings
 from .problems import Problem, ValueProblem, shown_path
 from .settings import SLUG_RE, reserved_slugs
+from .sources import ARTICLE, CONTENT_PATHS, PAGE, content_files
 
 # The metadata syntax of Python-Markdown's meta extension.
 META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
@@ -29,9 +30,6 @@ META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
 END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 
-ARTICLE, PAGE = "article", "page"
-# Each kind of content, and the setting that says where Pelican reads it.
-CONTENT_PATHS = ((ARTICLE, "ARTICLE_PATHS"), (PAGE, "PAGE_PATHS"))
 STATUSES = ("published", "draft", "hidden")
 COMMON_FIELDS = ("title", "slug", "lang", "summary", "status", "modified", "template")
 FIELDS = {
@@ -125,26 +123,6 @@ def check_sources(settings, hints=False, read=None):
     if hints:
         problems += mention_hints(sources, registry)
     return sorted(set(problems)), sources
-
-
-def markdown_files(settings):
-    """Every Markdown file Pelican reads, articles first, as the check reads them."""
-    return [path for _, key in CONTENT_PATHS for path in content_files(settings, key)]
-
-
-def content_files(settings, paths_key):
-    """The Markdown files Pelican reads from ARTICLE_PATHS or PAGE_PATHS."""
-    root = settings["PATH"]
-    found = []
-    for sub in settings[paths_key]:
-        for dirpath, dirnames, filenames in os.walk(os.path.join(root, sub)):
-            dirnames.sort()
-            # A folder's path as shown, once: working it out for every file
-            # took most of this listing's time (12 ms of 16 at 2,000 files).
-            shown_folder = shown_path(dirpath)
-            found += [os.path.join(shown_folder, name) for name in sorted(filenames)
-                      if name.endswith(".md")]
-    return found
 
 
 def read_source(path, kind, raw=None):

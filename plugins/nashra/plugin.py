@@ -4,7 +4,7 @@ import gc
 
 from pelican import signals
 
-from .check import SOURCES, check_sources, markdown_files
+from .check import SOURCES, check_sources
 from .convert import CONVERSIONS, Conversion
 from .data import keep_registry, reading_ahead
 from .generators import (
@@ -23,6 +23,7 @@ from .reader import NashraMarkdownReader
 from .search import index_site
 from .site import every_content
 from .settings import configure
+from .sources import markdown_files
 from .verify import OutputIncomplete, for_verification, verify_output
 from .writer import NashraWriter, forget_shown_bodies
 

@@ -11,10 +11,11 @@ import os
 from functools import partial
 from typing import NamedTuple
 
-from .check import ARTICLE, check_sources, translation_groups
+from .check import check_sources, translation_groups
 from .data import load_registry
 from .parallel import build_processes, run_shares
 from .settings import language_prefix, save_as
+from .sources import ARTICLE
 
 
 class OutputIncomplete(Exception):
