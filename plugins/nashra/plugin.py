@@ -7,6 +7,7 @@ from pelican import signals
 from .check import SOURCES, check_sources
 from .convert import CONVERSIONS, Conversion
 from .data import keep_registry, reading_ahead
+from .early import EARLY_CONVERSION
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -33,10 +34,13 @@ def prepare(pelican):
     that its `path:line` messages come first and nothing is half-built. Every
     file is converted meanwhile, in parallel, for the readers to look up, and
     the registries are read ahead (see data.reading_ahead); a content error
-    stops the conversion with the build."""
+    stops the conversion with the build. The conversion's workers started
+    before Pelican was imported, if the build could start them (see early.py)."""
     settings = configure(pelican.settings)
+    paths = markdown_files(settings)
     with reading_ahead(settings), \
-            Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
+            _started_early(settings, paths) or \
+            Conversion(settings, paths, settings["BUILD_CACHE"]) as conversion:
         problems, sources = check_sources(settings, read=conversion.data)
         settings[SOURCES] = for_verification(sources)
         errors = [problem for problem in problems if not problem.warning]
@@ -45,6 +49,13 @@ def prepare(pelican):
         settings[CONVERSIONS] = conversion.result()
     keep_registry(settings)
     spare_from_collection()
+
+
+def _started_early(settings, paths):
+    """The conversion build.py started before Pelican was imported (see
+    early.py), if it converts what this build reads as it would; else None."""
+    early = settings.pop(EARLY_CONVERSION, None)
+    return early.adopt(settings, paths) if early else None
 
 
 def spare_from_collection(*_):
