@@ -21,14 +21,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+from pelican import Pelican
+from pelican.log import init as init_logging
+from pelican.settings import read_settings
+
 from .convert import BODY_SPOOL
-from .early import EARLY_CONVERSION, new_spool, overrides_for, place_cache, start_conversion
 from .pagecache import FINAL_OUTPUT, IN_PLACE, REUSED_FILES, commit_record
 from .problems import ContentProblems
 from .search import SearchIndexFailed
-
-# Pelican, and the modules of Nashra that import it, are imported when the
-# build needs them: after it has started converting (see early.py).
+from .settings import SettingsError
+from .verify import OutputIncomplete
 
 
 class BuildFailed(Exception):
@@ -43,54 +45,51 @@ class BuildReport:
 
 
 def load_settings(settings_file, content=None, output=None, overrides=None):
-    from pelican.settings import read_settings  # noqa: PLC0415 - see above
-
-    return place_cache(read_settings(settings_file,
-                                     override=overrides_for(content, output, overrides)))
+    override = dict(overrides or {})
+    if content:
+        override["PATH"] = os.path.abspath(content)
+    if output:
+        override["OUTPUT_PATH"] = os.path.abspath(output)
+    settings = read_settings(settings_file, override=override)
+    # A relative CACHE_PATH is taken beside the output folder, not in whatever
+    # directory the build was started from: each site keeps its own cache.
+    parent = os.path.dirname(os.path.abspath(settings["OUTPUT_PATH"]))
+    settings["CACHE_PATH"] = os.path.join(parent, settings["CACHE_PATH"])
+    return settings
 
 
 def build(settings_file, content=None, output=None, overrides=None):
     """Build the site; raises BuildFailed, leaving the previous output untouched."""
-    early = start_conversion(settings_file, content, output, overrides)
-    spool = early.spool if early else None
+    settings = load_settings(settings_file, content, output, overrides)
+    final = settings["OUTPUT_PATH"]
+    parent = os.path.dirname(final.rstrip(os.sep)) or "."
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=os.path.basename(final) + ".building-", dir=parent)
+    settings["OUTPUT_PATH"] = staging
+    settings[FINAL_OUTPUT] = final
+    # Beside the output, not in /tmp (often memory itself): the converted
+    # bodies of a build without a cache wait there for their pages.
+    spool = settings[BODY_SPOOL] = tempfile.mkdtemp(prefix=os.path.basename(final) + ".bodies-",
+                                                    dir=parent)
+    started = time.perf_counter()
     try:
-        settings = load_settings(settings_file, content, output, overrides)
-        final = settings["OUTPUT_PATH"]
-        parent = os.path.dirname(final.rstrip(os.sep)) or "."
-        os.makedirs(parent, exist_ok=True)
-        spool = spool or new_spool(final)
-        settings[BODY_SPOOL], settings[EARLY_CONVERSION] = spool, early
-        staging = tempfile.mkdtemp(prefix=os.path.basename(final) + ".building-", dir=parent)
-        settings["OUTPUT_PATH"] = staging
-        settings[FINAL_OUTPUT] = final
-        started = time.perf_counter()
-        try:
-            _run_pelican(settings)
-            if settings.get(IN_PLACE):
-                written = _update_in_place(staging, final, settings[REUSED_FILES])
-            else:
-                written = len(_files_under(staging))
-                _swap_into_place(staging, final)
-            commit_record(settings)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        _run_pelican(settings)
+        if settings.get(IN_PLACE):
+            written = _update_in_place(staging, final, settings[REUSED_FILES])
+        else:
+            written = len(_files_under(staging))
+            _swap_into_place(staging, final)
+        commit_record(settings)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     finally:
-        if early:
-            early.close()  # if the build ended before taking it
-        if spool:
-            shutil.rmtree(spool, ignore_errors=True)
+        shutil.rmtree(spool, ignore_errors=True)
         gc.unfreeze()  # the plugin froze the build's objects (see plugin.py)
     return BuildReport(final, time.perf_counter() - started, written)
 
 
 def _run_pelican(settings):
-    from pelican import Pelican  # noqa: PLC0415 - see above
-    from pelican.log import init as init_logging  # noqa: PLC0415
-
-    from .settings import SettingsError  # noqa: PLC0415
-    from .verify import OutputIncomplete  # noqa: PLC0415
-
     init_logging(level=logging.WARNING, fatal="warnings")
     try:
         Pelican(settings).run()

@@ -230,7 +230,7 @@ class Conversion:
         not hold."""
         for key, (converted, where) in zip(self.missing, self._results):
             self._keep(key, converted, where)
-        self.close()
+        self._stop()
         # A kept conversion that could not be loaded (a damaged file) is made again.
         spoilt = [key for key in self.contents if key not in self.converted]
         if spoilt:
@@ -252,8 +252,7 @@ class Conversion:
             # One string per spool file, not one per body (unpickled apart).
             self.spooled[key] = (sys.intern(path), offset, length)
 
-    def close(self):
-        """Stop the workers (those still converting are let go)."""
+    def _stop(self):
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
@@ -264,7 +263,7 @@ class Conversion:
         return self
 
     def __exit__(self, *exception):
-        self.close()
+        self._stop()
 
 
 def metadata_digest(root, digests, converted):

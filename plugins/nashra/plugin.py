@@ -7,7 +7,6 @@ from pelican import signals
 from .check import SOURCES, check_sources
 from .convert import CONVERSIONS, Conversion
 from .data import keep_registry, reading_ahead
-from .early import EARLY_CONVERSION
 from .generators import (
     EditionsGenerator,
     EventsGenerator,
@@ -34,13 +33,10 @@ def prepare(pelican):
     that its `path:line` messages come first and nothing is half-built. Every
     file is converted meanwhile, in parallel, for the readers to look up, and
     the registries are read ahead (see data.reading_ahead); a content error
-    stops the conversion with the build. The conversion's workers started
-    before Pelican was imported, if the build could start them (see early.py)."""
+    stops the conversion with the build."""
     settings = configure(pelican.settings)
-    paths = markdown_files(settings)
     with reading_ahead(settings), \
-            _started_early(settings, paths) or \
-            Conversion(settings, paths, settings["BUILD_CACHE"]) as conversion:
+            Conversion(settings, markdown_files(settings), settings["BUILD_CACHE"]) as conversion:
         problems, sources = check_sources(settings, read=conversion.data)
         settings[SOURCES] = for_verification(sources)
         errors = [problem for problem in problems if not problem.warning]
@@ -49,13 +45,6 @@ def prepare(pelican):
         settings[CONVERSIONS] = conversion.result()
     keep_registry(settings)
     spare_from_collection()
-
-
-def _started_early(settings, paths):
-    """The conversion build.py started before Pelican was imported (see
-    early.py), if it converts what this build reads as it would; else None."""
-    early = settings.pop(EARLY_CONVERSION, None)
-    return early.adopt(settings, paths) if early else None
 
 
 def spare_from_collection(*_):
