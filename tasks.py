@@ -243,7 +243,8 @@ def _translated(message):
                      "comma-separated (250,1000,4000), also report how the cost grows",
             "runs": "timed runs of each build (default: 3)",
             "workdir": "where the corpus and the outputs go (default: bench-results/)",
-            "profile": "instead of timing, profile one cold build of each: where the time goes",
+            "profile": "instead of timing, profile one cold build of each: where the time goes "
+                       "(with several sizes, also how the work grows, in function calls)",
             "settle": "seconds to wait after deleting the previous outputs before timing "
                       "(default: the kernel's dirty_expire interval, 31 s; see README)"})
 def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
@@ -269,10 +270,16 @@ def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
             print(benchmark.report(result))
         save(result, f"{kind}-{size}.json")
         results.append(result)
-    if len(sizes) > 1 and not profile:
-        scaling = benchmark.scaling(results)
-        print(benchmark.scaling_report(scaling))
-        save(scaling, f"scaling-{'-'.join(map(str, sorted(sizes)))}.json")
+    if len(sizes) > 1:
+        named = "-".join(map(str, sorted(sizes)))
+        if profile:
+            scaling = benchmark.work_scaling(results)
+            print(benchmark.work_scaling_report(scaling))
+            save(scaling, f"work-scaling-{named}.json")
+        else:
+            scaling = benchmark.scaling(results)
+            print(benchmark.scaling_report(scaling))
+            save(scaling, f"scaling-{named}.json")
 
 
 @task

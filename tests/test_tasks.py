@@ -174,16 +174,28 @@ def test_publish_to_github_pages_commits_the_tree_to_gh_pages(tmp_path):
     assert ".nojekyll" in files and "index.html" in files and "en/feeds/all.atom.xml" in files
 
 
-def test_bench_profiles_where_the_time_goes(tmp_path):
-    result = invoke("bench", "--pairs", "3", "--profile", "--workdir", str(tmp_path))
+def test_bench_profiles_where_the_time_goes_and_counts_the_work(tmp_path):
+    result = invoke("bench", "--pairs", "2,4", "--profile", "--workdir", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    figures = json.loads((tmp_path / "profile-3.json").read_text(encoding="utf-8"))
+    profiles = [json.loads((tmp_path / f"profile-{size}.json").read_text(encoding="utf-8"))
+                for size in (2, 4)]
+    figures = profiles[1]
     for build in ("plain", "nashra"):
         areas = figures[build]["areas"]
         assert abs(sum(areas.values()) - 1) < 0.01 and areas["Markdown"] > 0, areas
         assert figures[build]["seconds"] > 0 and len(figures[build]["functions"]) == 12
     assert figures["nashra"]["areas"]["iCalendar"] > 0 and "iCalendar" not in figures["plain"]["areas"]
     assert "Nashra (BUILD_PROCESSES=1)" in result.stdout
+    # Two sizes: the calls each build made, per pair and per added pair.
+    work = json.loads((tmp_path / "work-scaling-2-4.json").read_text(encoding="utf-8"))
+    assert [row["pairs"] for row in work["sizes"]] == [2, 4]
+    [step] = work["steps"]
+    for build in ("plain", "nashra"):
+        calls = [profile[build]["calls"] for profile in profiles]
+        assert calls[1] > calls[0] > 0, calls
+        assert work["sizes"][1]["calls_per_pair"][build] == round(calls[1] / 4, 3)
+        assert step["calls_per_added_pair"][build] == round((calls[1] - calls[0]) / 2, 3)
+    assert "How the work grows" in result.stdout
 
 
 def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
@@ -206,6 +218,11 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     for build in ("plain", "cold", "cold_one_process", "edited"):
         assert figures[build]["median"] > 0 and figures[build]["peak_mb"] > 0
     assert set(figures["ratios"]) == {"cold", "cold_one_process", "edited"}
+    # With one run, the round's own ratio is the medians' ratio.
+    for build in ("cold", "cold_one_process", "edited"):
+        [seconds], [plain] = figures[build]["seconds"], figures["plain"]["seconds"]
+        assert figures["paired_ratios"][build]["median"] == pytest.approx(seconds / plain, rel=0.005)
+    assert "round by round" in result.stdout
     assert set(figures["memory_ratios"]) == {"cold", "cold_one_process"}
     assert figures["memory_ratio"] == figures["memory_ratios"]["cold"]
     assert 0 < figures["sizes"]["article_html"] and 0 < figures["sizes"]["stylesheet"]

@@ -330,13 +330,20 @@ def _summary(pairs, runs, figures, peaks, output):
     def stats(name):
         seconds = figures[name]
         return {"median": round(statistics.median(seconds), 3), "min": round(min(seconds), 3),
-                "max": round(max(seconds), 3), "peak_mb": round(peaks.get(name, 0.0), 1)}
+                "max": round(max(seconds), 3), "peak_mb": round(peaks.get(name, 0.0), 1),
+                "seconds": [round(value, 3) for value in seconds]}
 
     result = {"pairs": pairs, "runs": runs, "machine": _machine(),
               "date": time.strftime("%Y-%m-%d"), **{name: stats(name) for name in figures}}
     plain = result["plain"]["median"]
     result["ratios"] = {name: round(result[name]["median"] / plain, 3)
                         for name in ("cold", "cold_one_process", "edited")}
+    # Each round's build over plain Pelican's of the same round: a machine
+    # that slows for a while slows both, where the medians' ratio may take a
+    # slow round's build against another round's plain Pelican.
+    result["paired_ratios"] = {name: _ratio_spread([build / base for build, base in
+                                                    zip(figures[name], figures["plain"])])
+                               for name in ("cold", "cold_one_process", "edited")}
     result["memory_ratios"] = {name: round(result[name]["peak_mb"] / result["plain"]["peak_mb"], 2)
                                for name in ("cold", "cold_one_process")}
     result["memory_ratio"] = result["memory_ratios"]["cold"]
@@ -345,6 +352,11 @@ def _summary(pairs, runs, figures, peaks, output):
     result["sizes"] = {"article_html": article.stat().st_size,
                        "stylesheet": (output / "theme" / "css" / "nashra.css").stat().st_size}
     return result
+
+
+def _ratio_spread(ratios):
+    return {"median": round(statistics.median(ratios), 3), "min": round(min(ratios), 3),
+            "max": round(max(ratios), 3)}
 
 
 def _machine():
@@ -365,6 +377,12 @@ def report(result):
         lines.append(f"{label:28} {figure['median']:9.2f} {figure['min']:6.2f}-{figure['max']:<6.2f} "
                      f"{'' if ratio is None else f'{ratio:.2f}':>9} "
                      f"{figure['peak_mb'] if key != 'search' else '':>8}")
+    paired = result["paired_ratios"]
+    lines.append("round by round, vs plain Pelican's build of the same round, median (min-max): "
+                 + ", ".join(f"{label} {paired[key]['median']:.2f} ({paired[key]['min']:.2f}-"
+                             f"{paired[key]['max']:.2f})"
+                             for key, label in (("cold", "cold"), ("cold_one_process", "one process"),
+                                                ("edited", "edited"))))
     lines.append(f"memory: Nashra's peak is {result['memory_ratio']}x plain Pelican's "
                  f"({result['memory_ratios']['cold_one_process']}x in one process); "
                  f"{result['per_article_ms']} ms per article file (cold)")
@@ -384,24 +402,55 @@ def scaling(results):
     (the largest over the smallest, less one). A page, feed or calendar whose
     cost grew with the square of the archive would show as a growing cost per
     added file."""
+    sizes, steps, spread = _growth(
+        [(result["pairs"], {name: result[name]["median"] for name in ("cold", "plain")})
+         for result in results], scale=1000)
+    ratios = {result["pairs"]: result["ratios"]["cold"] for result in results}
+    sizes = [{"pairs": row["pairs"], "files": row["files"], "seconds": row["totals"],
+              "ratio": ratios[row["pairs"]], "per_file_ms": row["per_file"]} for row in sizes]
+    steps = [{"from": step["from"], "to": step["to"], "per_added_file_ms": step["per_added_file"]}
+             for step in steps]
+    return {"sizes": sizes, "steps": steps,
+            "spread": {"per_file_ms": spread["per_file"],
+                       "per_added_file_ms": spread["per_added_file"]}}
+
+
+def work_scaling(profiles):
+    """How the work of a cold build grows with the archive, counted in Python
+    function calls under cProfile: per article pair and per added pair, and
+    the spread of each. Unlike seconds, a count does not move with the
+    machine's speed or with what else it runs, so it can tell a cost that
+    grows faster than the archive from noise."""
+    sizes, steps, spread = _growth(
+        [(result["pairs"], {name: result[name]["calls"] for name in ("nashra", "plain")})
+         for result in profiles], scale=2)  # per pair: two files
+    return {"sizes": [{"pairs": row["pairs"], "calls": row["totals"],
+                       "calls_per_pair": row["per_file"]} for row in sizes],
+            "steps": [{"from": step["from"], "to": step["to"],
+                       "calls_per_added_pair": step["per_added_file"]} for step in steps],
+            "spread": {"calls_per_pair": spread["per_file"],
+                       "calls_per_added_pair": spread["per_added_file"]}}
+
+
+def _growth(points, scale):
+    """From [(pairs, {build: total})] at several sizes: each size's totals and
+    total per file (times `scale`), each step's cost per added file (times
+    `scale`), and the spread of both across the sizes."""
     sizes = []
-    for result in sorted(results, key=lambda result: result["pairs"]):
-        files = 2 * result["pairs"]
-        seconds = {name: result[name]["median"] for name in ("cold", "plain")}
-        sizes.append({"pairs": result["pairs"], "files": files, "seconds": seconds,
-                      "ratio": result["ratios"]["cold"],
-                      "per_file_ms": {name: round(1000 * value / files, 3)
-                                      for name, value in seconds.items()}})
+    for pairs, totals in sorted(points, key=lambda point: point[0]):
+        files = 2 * pairs
+        sizes.append({"pairs": pairs, "files": files, "totals": totals,
+                      "per_file": {name: round(scale * value / files, 3)
+                                   for name, value in totals.items()}})
     steps = [{"from": smaller["pairs"], "to": larger["pairs"],
-              "per_added_file_ms": {name: round(1000 * (larger["seconds"][name] -
-                                                        smaller["seconds"][name]) /
-                                                (larger["files"] - smaller["files"]), 3)
-                                    for name in ("cold", "plain")}}
+              "per_added_file": {name: round(scale * (larger["totals"][name] - smaller["totals"][name])
+                                             / (larger["files"] - smaller["files"]), 3)
+                                 for name in smaller["totals"]}}
              for smaller, larger in itertools.pairwise(sizes)]
     spread = {measure: {name: _spread([row[measure][name] for row in rows])
-                        for name in ("cold", "plain")}
-              for measure, rows in (("per_file_ms", sizes), ("per_added_file_ms", steps))}
-    return {"sizes": sizes, "steps": steps, "spread": spread}
+                        for name in sizes[0]["totals"]}
+              for measure, rows in (("per_file", sizes), ("per_added_file", steps))}
+    return sizes, steps, spread
 
 
 def _spread(values):
@@ -422,6 +471,25 @@ def scaling_report(figures):
     for measure, label in (("per_file_ms", "per file"), ("per_added_file_ms", "per added file")):
         spread = figures["spread"][measure]
         lines.append(f"spread of the cost {label}: {_percent(spread['cold'])} "
+                     f"({_percent(spread['plain'])})")
+    return "\n".join(lines)
+
+
+def work_scaling_report(figures):
+    lines = ["How the work grows (Python function calls in a cold build, under cProfile; "
+             "plain Pelican in brackets):",
+             f"{'pairs':>6} {'calls per pair':>28}"]
+    for row in figures["sizes"]:
+        per_pair = row["calls_per_pair"]
+        lines.append(f"{row['pairs']:>6} {per_pair['nashra']:14,.0f} ({per_pair['plain']:,.0f})")
+    for step in figures["steps"]:
+        added = step["calls_per_added_pair"]
+        lines.append(f"each pair added from {step['from']} to {step['to']} pairs: "
+                     f"{added['nashra']:,.0f} calls ({added['plain']:,.0f})")
+    for measure, label in (("calls_per_pair", "per pair"),
+                           ("calls_per_added_pair", "per added pair")):
+        spread = figures["spread"][measure]
+        lines.append(f"spread of the calls {label}: {_percent(spread['nashra'])} "
                      f"({_percent(spread['plain'])})")
     return "\n".join(lines)
 
@@ -523,7 +591,7 @@ def _profile_figures(stats, top=12):
     total = sum(areas.values())
     own = sorted(((where[function], entry[2]) for function, entry in stats.stats.items()),
                  key=lambda item: -item[1])[:top]
-    return {"seconds": round(total, 2),
+    return {"seconds": round(total, 2), "calls": stats.total_calls,
             "areas": {area: round(seconds / total, 3) for area, seconds in
                       sorted(areas.items(), key=lambda item: -item[1])},
             "functions": [[_short(name), round(seconds, 3)] for name, seconds in own]}
@@ -548,7 +616,8 @@ def profile_report(result):
              f"cProfile — {result['machine']}"]
     for name, label in (("plain", "plain Pelican"), ("nashra", "Nashra (BUILD_PROCESSES=1)")):
         figures = result[name]
-        lines.append(f"\n{label}: {figures['seconds']:.2f} s of profiled time")
+        lines.append(f"\n{label}: {figures['seconds']:.2f} s of profiled time, "
+                     f"{figures['calls']:,} function calls")
         lines += [f"  {share:6.1%}  {area}" for area, share in figures["areas"].items()]
         lines.append("  most own time:")
         lines += [f"    {seconds:7.3f} s  {where}" for where, seconds in figures["functions"]]
