@@ -329,8 +329,7 @@ def _compile_bytecode(project):
 def _summary(pairs, runs, figures, peaks, output):
     def stats(name):
         seconds = figures[name]
-        return {"median": round(statistics.median(seconds), 3), "min": round(min(seconds), 3),
-                "max": round(max(seconds), 3), "peak_mb": round(peaks.get(name, 0.0), 1),
+        return {**_median_and_range(seconds), "peak_mb": round(peaks.get(name, 0.0), 1),
                 "seconds": [round(value, 3) for value in seconds]}
 
     result = {"pairs": pairs, "runs": runs, "machine": _machine(),
@@ -341,7 +340,7 @@ def _summary(pairs, runs, figures, peaks, output):
     # Each round's build over plain Pelican's of the same round: a machine
     # that slows for a while slows both, where the medians' ratio may take a
     # slow round's build against another round's plain Pelican.
-    result["paired_ratios"] = {name: _ratio_spread([build / base for build, base in
+    result["paired_ratios"] = {name: _median_and_range([build / base for build, base in
                                                     zip(figures[name], figures["plain"])])
                                for name in ("cold", "cold_one_process", "edited")}
     result["memory_ratios"] = {name: round(result[name]["peak_mb"] / result["plain"]["peak_mb"], 2)
@@ -354,9 +353,9 @@ def _summary(pairs, runs, figures, peaks, output):
     return result
 
 
-def _ratio_spread(ratios):
-    return {"median": round(statistics.median(ratios), 3), "min": round(min(ratios), 3),
-            "max": round(max(ratios), 3)}
+def _median_and_range(values):
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
+            "max": round(max(values), 3)}
 
 
 def _machine():
@@ -402,17 +401,14 @@ def scaling(results):
     (the largest over the smallest, less one). A page, feed or calendar whose
     cost grew with the square of the archive would show as a growing cost per
     added file."""
-    sizes, steps, spread = _growth(
-        [(result["pairs"], {name: result[name]["median"] for name in ("cold", "plain")})
-         for result in results], scale=1000)
+    figures = _growth([(result["pairs"], {name: result[name]["median"] for name in ("cold", "plain")})
+                       for result in results],
+                      scale=1000, totals="seconds", per_file="per_file_ms",
+                      per_added_file="per_added_file_ms")
     ratios = {result["pairs"]: result["ratios"]["cold"] for result in results}
-    sizes = [{"pairs": row["pairs"], "files": row["files"], "seconds": row["totals"],
-              "ratio": ratios[row["pairs"]], "per_file_ms": row["per_file"]} for row in sizes]
-    steps = [{"from": step["from"], "to": step["to"], "per_added_file_ms": step["per_added_file"]}
-             for step in steps]
-    return {"sizes": sizes, "steps": steps,
-            "spread": {"per_file_ms": spread["per_file"],
-                       "per_added_file_ms": spread["per_added_file"]}}
+    for row in figures["sizes"]:
+        row["ratio"] = ratios[row["pairs"]]
+    return figures
 
 
 def work_scaling(profiles):
@@ -421,36 +417,31 @@ def work_scaling(profiles):
     the spread of each. Unlike seconds, a count does not move with the
     machine's speed or with what else it runs, so it can tell a cost that
     grows faster than the archive from noise."""
-    sizes, steps, spread = _growth(
-        [(result["pairs"], {name: result[name]["calls"] for name in ("nashra", "plain")})
-         for result in profiles], scale=2)  # per pair: two files
-    return {"sizes": [{"pairs": row["pairs"], "calls": row["totals"],
-                       "calls_per_pair": row["per_file"]} for row in sizes],
-            "steps": [{"from": step["from"], "to": step["to"],
-                       "calls_per_added_pair": step["per_added_file"]} for step in steps],
-            "spread": {"calls_per_pair": spread["per_file"],
-                       "calls_per_added_pair": spread["per_added_file"]}}
+    return _growth([(result["pairs"], {name: result[name]["calls"] for name in ("nashra", "plain")})
+                    for result in profiles],
+                   scale=2,  # per pair: two files
+                   totals="calls", per_file="calls_per_pair", per_added_file="calls_per_added_pair")
 
 
-def _growth(points, scale):
-    """From [(pairs, {build: total})] at several sizes: each size's totals and
-    total per file (times `scale`), each step's cost per added file (times
-    `scale`), and the spread of both across the sizes."""
+def _growth(points, scale, totals, per_file, per_added_file):
+    """From [(pairs, {build: total})] at several sizes: each size's totals
+    and total per file, each step's cost per added file (both times `scale`),
+    and the spread of both across the sizes, under the given names."""
     sizes = []
-    for pairs, totals in sorted(points, key=lambda point: point[0]):
+    for pairs, values in sorted(points, key=lambda point: point[0]):
         files = 2 * pairs
-        sizes.append({"pairs": pairs, "files": files, "totals": totals,
-                      "per_file": {name: round(scale * value / files, 3)
-                                   for name, value in totals.items()}})
+        sizes.append({"pairs": pairs, "files": files, totals: values,
+                      per_file: {name: round(scale * value / files, 3)
+                                 for name, value in values.items()}})
+    builds = list(points[0][1])
     steps = [{"from": smaller["pairs"], "to": larger["pairs"],
-              "per_added_file": {name: round(scale * (larger["totals"][name] - smaller["totals"][name])
-                                             / (larger["files"] - smaller["files"]), 3)
-                                 for name in smaller["totals"]}}
+              per_added_file: {name: round(scale * (larger[totals][name] - smaller[totals][name])
+                                           / (larger["files"] - smaller["files"]), 3)
+                               for name in builds}}
              for smaller, larger in itertools.pairwise(sizes)]
-    spread = {measure: {name: _spread([row[measure][name] for row in rows])
-                        for name in sizes[0]["totals"]}
-              for measure, rows in (("per_file", sizes), ("per_added_file", steps))}
-    return sizes, steps, spread
+    spread = {measure: {name: _spread([row[measure][name] for row in rows]) for name in builds}
+              for measure, rows in ((per_file, sizes), (per_added_file, steps))}
+    return {"sizes": sizes, "steps": steps, "spread": spread}
 
 
 def _spread(values):
