@@ -246,7 +246,7 @@ def _translated(message):
             "profile": "instead of timing, profile one cold build of each: where the time goes "
                        "(with several sizes, also how the work grows, in function calls)",
             "settle": "seconds to wait after deleting the previous outputs before timing "
-                      "(default: the kernel's dirty_expire interval, 31 s; see README)"})
+                      "(default: 61 s, see README)"})
 def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
     """Time Nashra against plain Pelican on a synthetic bilingual archive; print and save the figures."""
     from nashra import benchmark  # noqa: PLC0415

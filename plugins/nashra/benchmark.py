@@ -247,14 +247,11 @@ def _pss(pid):
     return 0
 
 
-def settle_seconds():
-    """How long the kernel keeps deleted files' inodes "recent": Linux's
-    dirty_expire_interval (30 s by default)."""
-    try:
-        with open("/proc/sys/vm/dirty_expire_centisecs") as setting:
-            return int(setting.read()) / 100 + 1
-    except (OSError, ValueError):
-        return 0.0
+# Linux's ext4 without a journal (fs/ext4/ialloc.c, RECENTCY_MIN) does not
+# reuse the inode of a file deleted less than 60 seconds ago, nor one deleted
+# less than 360 seconds ago while its inode table block is not yet written
+# back; it tests each such free inode, one by one, whenever it creates a file.
+RECENTLY_DELETED_SECONDS = 60
 
 
 def run(project, pairs, runs, workdir, settle=None):
@@ -262,12 +259,15 @@ def run(project, pairs, runs, workdir, settle=None):
     Nashra after editing one article, alternating, `runs` times each; returns
     the figures.
 
-    Each round deletes the previous outputs, then waits `settle` seconds
-    before the first timed build: ext4 without a journal (as on this project's
-    machines) skips the inodes of files deleted in the last 30 seconds when it
-    creates files, so a build started right after deleting thousands of files
-    pays for that deletion, and more so the more files it writes."""
-    settle = settle_seconds() if settle is None else settle
+    Each round deletes the previous outputs, brings the output that the edit
+    is timed on up to date (an untimed build, which deletes what that output
+    no longer has), syncs, then waits `settle` seconds before its first timed
+    build: ext4 without a journal (as on this project's machines) skips the
+    inodes of recently deleted files when it creates files (see
+    RECENTLY_DELETED_SECONDS), so a build started right after thousands of
+    files were deleted pays for that deletion, and more so the more files
+    and folders it writes. No timed build deletes more than a few files."""
+    settle = RECENTLY_DELETED_SECONDS + 1 if settle is None else settle
     _compile_bytecode(project)
     workdir = Path(workdir)
     content = make_corpus(workdir / f"corpus-{pairs}", pairs, Path(project) / "content")
@@ -278,6 +278,7 @@ def run(project, pairs, runs, workdir, settle=None):
         theme=str(Path(pelican.__file__).parent / "themes" / "simple")), "utf-8")
     nashra_output = workdir / "nashra-output"
     one_process_output = workdir / "nashra-one-process-output"
+    edited_output = workdir / "nashra-edited-output"
     python = sys.executable
     plain = [python, "-m", "pelican", "-s", str(plain_settings), "-q"]
 
@@ -294,6 +295,8 @@ def run(project, pairs, runs, workdir, settle=None):
         ones, the output and cache of a build of the unedited corpus for the edit."""
         for output in (plain_output, nashra_output, one_process_output):
             shutil.rmtree(output, ignore_errors=True)
+        measure(nashra(output=edited_output))
+        os.sync()
         time.sleep(settle)
         yield "plain", measure(plain, memory=memory)
         yield "cold", measure(nashra("--no-cache"), memory=memory)
@@ -301,10 +304,9 @@ def run(project, pairs, runs, workdir, settle=None):
         # process costs in memory, and what it saves in time.
         yield "cold_one_process", measure(
             nashra("--no-cache", "--processes", "1", output=one_process_output), memory=memory)
-        measure(nashra())
         edited.write_text(original.replace("\n\n", f"\n\nتعديل {number}. ", 1), "utf-8")
         try:
-            yield "edited", measure(nashra(), memory=memory)
+            yield "edited", measure(nashra(output=edited_output), memory=memory)
         finally:
             edited.write_text(original, "utf-8")
 
