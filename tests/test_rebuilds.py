@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Templ
 from pelican import signals
 from pelican.contents import Content
 
-from conftest import CONTENT, SETTINGS, BuiltSite, visible_text
+from conftest import CONTENT, SETTINGS, BuiltSite, visible_text, write_files
 from nashra import convert, parallel
 from nashra.build import BuildFailed, build, load_settings
 from nashra.precompile import SharedCompilation
@@ -318,6 +318,25 @@ def test_a_cold_build_uses_and_leaves_no_cache(tmp_path, monkeypatch):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "output"]
 
 
+def test_a_cold_build_finds_the_files_a_text_links_to_though_its_bodies_wait_in_the_spool(
+        tmp_path):
+    """A cold build's conversions come back from the workers without their
+    bodies, which wait in the spool for their pages; but Pelican looks for
+    the static files a text links to while it reads it, so a body with such
+    a link comes back whole (without it, this build fails: the file is
+    outside STATIC_PATHS and nothing else would copy it)."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    write_files(tmp_path / "content", {"files/report.pdf": b"%PDF-1.4\n"})
+    english = tmp_path / "content" / EDITED.replace(".ar.md", ".en.md")
+    english.write_text(english.read_text("utf-8") +
+                       "\nThe [report]({static}/files/report.pdf) is online.\n", "utf-8")
+    site = BuiltSite(rebuild(tmp_path, cache=False))
+    assert (site.output / "files" / "report.pdf").read_bytes() == b"%PDF-1.4\n"
+    page = site.page("en/articles/ifla-regional-offices-meeting-doha/")
+    [link] = page.select("article a[href$='report.pdf']")
+    assert site.file_for(link["href"]) == site.output / "files" / "report.pdf"
+
+
 def test_a_build_leaves_nothing_out_of_garbage_collection(tmp_path):
     """A build freezes its objects out of the collector's full collections;
     when it ends, succeeded or failed, they must be collectable again, or a
@@ -462,7 +481,10 @@ def test_conversions_are_the_same_in_workers_in_one_process_and_from_the_cache(t
     spooled = conversion_settings(tmp_path, 2)
     spooled[convert.BODY_SPOOL] = tmp_path / "spool"
     (tmp_path / "spool").mkdir()
-    assert stored_bodies(converted(spooled, paths, use_cache=False)) == bodies(in_workers)
+    from_spool = converted(spooled, paths, use_cache=False)
+    assert stored_bodies(from_spool) == bodies(in_workers)
+    # The bodies wait in the spool: the build's process does not hold them.
+    assert set(bodies(from_spool).values()) == {""}
 
     settings = conversion_settings(tmp_path, 2)
     cached = converted(settings, paths, use_cache=True)
