@@ -80,11 +80,17 @@ class Conversions:
         for content in contents:
             key = self.digests.get(os.path.abspath(content.source_path))
             converted = self.by_digest.get(key)
-            # A spooled conversion may have come without its body (see
-            # _convert_and_spool): "" is then what Pelican read.
-            if converted is not None and content._content is converted.content:
+            if converted is not None and _read_as_converted(content, converted):
                 content._content = ""
                 content._get_content = self.bodies.loader(key)
+
+
+def _read_as_converted(content, converted):
+    """Whether the body Pelican read is still the conversion's: the same
+    object, or, for a spooled conversion that came without its body (see
+    _convert_and_spool), the same empty text (not left to CPython's one
+    empty string)."""
+    return content._content is converted.content or content._content == converted.content == ""
 
 
 class Bodies:
