@@ -245,8 +245,8 @@ def _translated(message):
             "workdir": "where the corpus and the outputs go (default: bench-results/)",
             "profile": "instead of timing, profile one cold build of each: where the time goes "
                        "(with several sizes, also how the work grows, in function calls)",
-            "settle": "seconds to wait after deleting the previous outputs before timing "
-                      "(default: 61 s, see README)"})
+            "settle": "seconds to wait before the first round, for files deleted before "
+                      "the run (default: 361 s, see README)"})
 def bench(c, pairs="1000", runs=3, workdir=None, profile=False, settle=None):
     """Time Nashra against plain Pelican on a synthetic bilingual archive; print and save the figures."""
     from nashra import benchmark  # noqa: PLC0415

@@ -247,11 +247,13 @@ def _pss(pid):
     return 0
 
 
-# Linux's ext4 without a journal (fs/ext4/ialloc.c, RECENTCY_MIN) does not
-# reuse the inode of a file deleted less than 60 seconds ago, nor one deleted
+# Linux's ext4 without a journal (fs/ext4/ialloc.c) does not reuse the inode
+# of a file deleted less than 60 seconds ago (RECENTCY_MIN), nor one deleted
 # less than 360 seconds ago while its inode table block is not yet written
-# back; it tests each such free inode, one by one, whenever it creates a file.
-RECENTLY_DELETED_SECONDS = 60
+# back (RECENTCY_DIRTY): a build makes those blocks dirty as it creates
+# files, so the longer limit is the one that counts. It tests each such free
+# inode, one by one, whenever it creates a file.
+RECENTLY_DELETED_SECONDS = 360
 
 
 def run(project, pairs, runs, workdir, settle=None):
@@ -259,14 +261,14 @@ def run(project, pairs, runs, workdir, settle=None):
     Nashra after editing one article, alternating, `runs` times each; returns
     the figures.
 
-    Each round deletes the previous outputs, brings the output that the edit
-    is timed on up to date (an untimed build, which deletes what that output
-    no longer has), syncs, then waits `settle` seconds before its first timed
-    build: ext4 without a journal (as on this project's machines) skips the
-    inodes of recently deleted files when it creates files (see
-    RECENTLY_DELETED_SECONDS), so a build started right after thousands of
-    files were deleted pays for that deletion, and more so the more files
-    and folders it writes. No timed build deletes more than a few files."""
+    No timed build may take the inode of a file deleted shortly before: ext4
+    without a journal (as on this project's machines) skips those when it
+    creates a file, testing them one by one (see RECENTLY_DELETED_SECONDS),
+    and a build then pays for the deletion, the more so the more files and
+    folders it writes. So the run deletes nothing while it times: each round
+    sets the previous outputs aside (a rename), and they are deleted when the
+    run ends. It waits `settle` seconds once, before its first round, for
+    whatever was deleted before it started (the previous run's outputs)."""
     settle = RECENTLY_DELETED_SECONDS + 1 if settle is None else settle
     _compile_bytecode(project)
     workdir = Path(workdir)
@@ -279,6 +281,7 @@ def run(project, pairs, runs, workdir, settle=None):
     nashra_output = workdir / "nashra-output"
     one_process_output = workdir / "nashra-one-process-output"
     edited_output = workdir / "nashra-edited-output"
+    set_aside = workdir / "set-aside"
     python = sys.executable
     plain = [python, "-m", "pelican", "-s", str(plain_settings), "-q"]
 
@@ -294,10 +297,11 @@ def run(project, pairs, runs, workdir, settle=None):
         """Each build from the same state: no output and no cache for the cold
         ones, the output and cache of a build of the unedited corpus for the edit."""
         for output in (plain_output, nashra_output, one_process_output):
-            shutil.rmtree(output, ignore_errors=True)
+            if output.exists():
+                output.rename(set_aside / f"{output.name}-{number}")
+        # Brought up to date, untimed: it replaces the few files the previous
+        # round's edit changed.
         measure(nashra(output=edited_output))
-        os.sync()
-        time.sleep(settle)
         yield "plain", measure(plain, memory=memory)
         yield "cold", measure(nashra("--no-cache"), memory=memory)
         # The same cold build in the build's process alone: what the second
@@ -310,13 +314,23 @@ def run(project, pairs, runs, workdir, settle=None):
         finally:
             edited.write_text(original, "utf-8")
 
-    for number in range(runs):
-        for name, (seconds, _) in one_round(number):
-            figures[name].append(seconds)
-        started = time.perf_counter()
-        subprocess.run([python, "-m", "pagefind", "--site", str(nashra_output), "--silent"], check=True)
-        figures["search"].append(time.perf_counter() - started)
-    peaks = {name: peak for name, (_, peak) in one_round(runs, memory=True)}
+    shutil.rmtree(set_aside, ignore_errors=True)  # left by a run that was stopped
+    for output in (plain_output, nashra_output, one_process_output):
+        shutil.rmtree(output, ignore_errors=True)
+    set_aside.mkdir()
+    os.sync()
+    time.sleep(settle)
+    try:
+        for number in range(runs):
+            for name, (seconds, _) in one_round(number):
+                figures[name].append(seconds)
+            started = time.perf_counter()
+            subprocess.run([python, "-m", "pagefind", "--site", str(nashra_output), "--silent"],
+                           check=True)
+            figures["search"].append(time.perf_counter() - started)
+        peaks = {name: peak for name, (_, peak) in one_round(runs, memory=True)}
+    finally:
+        shutil.rmtree(set_aside, ignore_errors=True)
     return {**_summary(pairs, runs, figures, peaks, nashra_output), "settle_seconds": settle}
 
 
@@ -389,8 +403,8 @@ def report(result):
                  f"{result['per_article_ms']} ms per article file (cold)")
     lines.append(f"sizes: an article page {result['sizes']['article_html']:,} bytes, the stylesheet "
                  f"{result['sizes']['stylesheet']:,} bytes")
-    lines.append(f"each round waited {result.get('settle_seconds', 0):.0f} s after deleting the "
-                 f"previous outputs, before its first timed build")
+    lines.append(f"the run waited {result.get('settle_seconds', 0):.0f} s before its first round, and "
+                 f"deleted nothing while it timed (outputs set aside, deleted at its end)")
     return "\n".join(lines)
 
 
