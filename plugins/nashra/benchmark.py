@@ -318,6 +318,10 @@ def run(project, pairs, runs, workdir, settle=None):
     for output in (plain_output, nashra_output, one_process_output):
         shutil.rmtree(output, ignore_errors=True)
     set_aside.mkdir()
+    # The edited output may be another corpus's (the previous size's): its
+    # update replaces most of it, so it is made before the wait, not in the
+    # first round.
+    measure(nashra(output=edited_output))
     os.sync()
     time.sleep(settle)
     try:
