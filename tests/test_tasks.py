@@ -215,8 +215,17 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     assert "plain Pelican (cold)" in result.stdout and "one article edited" in result.stdout
     assert "Nashra, cold, one process" in result.stdout
     figures = json.loads((tmp_path / "bench-3.json").read_text(encoding="utf-8"))
-    for build in ("plain", "cold", "cold_one_process", "edited"):
+    for build in ("plain", "cold", "cold_one_process", "edited", "plain_empty", "cold_empty"):
         assert figures[build]["median"] > 0 and figures[build]["peak_mb"] > 0
+    # Per article: each round's build less its build of the site with no articles.
+    for build in ("cold", "plain"):
+        [full], [empty] = figures[build]["seconds"], figures[f"{build}_empty"]["seconds"]
+        # (from the seconds as saved, rounded to the millisecond)
+        assert figures["per_article_ms"][build] == pytest.approx(1000 * (full - empty) / 6, abs=0.2)
+        assert figures["per_file_ms"][build] == pytest.approx(1000 * figures[build]["median"] / 6,
+                                                             abs=0.001)
+    assert "the same site with no articles" in result.stdout
+    assert len(list((tmp_path / "corpus-0" / "articles").glob("*.md"))) == 0
     assert set(figures["ratios"]) == {"cold", "cold_one_process", "edited"}
     # With one run, the round's own ratio is the medians' ratio.
     for build in ("cold", "cold_one_process", "edited"):
@@ -236,19 +245,24 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
 def test_the_cost_per_file_and_per_added_file_across_sizes():
     from nashra import benchmark  # noqa: PLC0415
 
-    def result(pairs, cold, plain):
+    def result(pairs, cold, plain, per_article):
         return {"pairs": pairs, "cold": {"median": cold}, "plain": {"median": plain},
-                "ratios": {"cold": round(cold / plain, 3)}}
+                "ratios": {"cold": round(cold / plain, 3)}, "per_article_ms": per_article}
 
     # A fixed 0.5 s and 2 ms a file for Nashra; 5 ms a file for plain Pelican.
-    figures = benchmark.scaling([result(1000, 0.5 + 4.0, 10.0), result(250, 0.5 + 1.0, 2.5),
-                                 result(4000, 0.5 + 16.0, 40.0)])
+    # Less the site with no articles, the 250-pair builds cost a little more per article.
+    figures = benchmark.scaling([result(1000, 0.5 + 4.0, 10.0, {"cold": 2.0, "plain": 5.0}),
+                                 result(250, 0.5 + 1.0, 2.5, {"cold": 2.2, "plain": 5.5}),
+                                 result(4000, 0.5 + 16.0, 40.0, {"cold": 2.0, "plain": 5.0})])
     assert [row["pairs"] for row in figures["sizes"]] == [250, 1000, 4000]
     assert [row["per_file_ms"]["cold"] for row in figures["sizes"]] == [3.0, 2.25, 2.062]
+    assert [row["per_article_ms"]["cold"] for row in figures["sizes"]] == [2.2, 2.0, 2.0]
     assert [step["per_added_file_ms"] for step in figures["steps"]] == [
         {"cold": 2.0, "plain": 5.0}, {"cold": 2.0, "plain": 5.0}]
     assert figures["spread"] == {"per_file_ms": {"cold": 0.455, "plain": 0.0},
-                                 "per_added_file_ms": {"cold": 0.0, "plain": 0.0}}
+                                 "per_added_file_ms": {"cold": 0.0, "plain": 0.0},
+                                 "per_article_ms": {"cold": 0.1, "plain": 0.1}}
+    assert "spread of the cost per article: 10% (10%)" in benchmark.scaling_report(figures)
 
 def test_memory_is_sampled_over_live_processes_only():
     """An ended process that is not reaped yet no longer shares its pages: the

@@ -259,7 +259,9 @@ RECENTLY_DELETED_SECONDS = 360
 def run(project, pairs, runs, workdir, settle=None):
     """Time plain Pelican, Nashra cold (as configured, and in one process) and
     Nashra after editing one article, alternating, `runs` times each; returns
-    the figures.
+    the figures. Each round also builds cold, with both, the same site with no
+    articles (its pages and registries only): what a build costs whatever the
+    archive's size, which the cost per article leaves out (see _summary).
 
     No timed build may take the inode of a file deleted shortly before: ext4
     without a journal (as on this project's machines) skips those when it
@@ -273,30 +275,33 @@ def run(project, pairs, runs, workdir, settle=None):
     _compile_bytecode(project)
     workdir = Path(workdir)
     content = make_corpus(workdir / f"corpus-{pairs}", pairs, Path(project) / "content")
-    plain_settings = workdir / "plain.py"
+    empty = make_corpus(workdir / "corpus-0", 0, Path(project) / "content")
     plain_output = workdir / "plain-output"
-    plain_settings.write_text(PLAIN_SETTINGS.format(
-        content=str(content), output=str(plain_output),
-        theme=str(Path(pelican.__file__).parent / "themes" / "simple")), "utf-8")
+    plain_empty_output = workdir / "plain-empty-output"
     nashra_output = workdir / "nashra-output"
+    nashra_empty_output = workdir / "nashra-empty-output"
     one_process_output = workdir / "nashra-one-process-output"
     edited_output = workdir / "nashra-edited-output"
+    timed_outputs = (plain_output, plain_empty_output, nashra_output, nashra_empty_output,
+                     one_process_output)
     set_aside = workdir / "set-aside"
     python = sys.executable
-    plain = [python, "-m", "pelican", "-s", str(plain_settings), "-q"]
+    plain = _plain_command(workdir / "plain.py", content, plain_output)
+    plain_empty = _plain_command(workdir / "plain-empty.py", empty, plain_empty_output)
 
-    def nashra(*options, output=nashra_output):
-        return [python, "-m", "invoke", "-r", str(project), "build", "--content", str(content),
+    def nashra(*options, output=nashra_output, folder=content):
+        return [python, "-m", "invoke", "-r", str(project), "build", "--content", str(folder),
                 "--output", str(output), "--no-search", *options]
 
-    figures = {"plain": [], "cold": [], "cold_one_process": [], "edited": [], "search": []}
+    figures = {"plain": [], "cold": [], "cold_one_process": [], "edited": [], "search": [],
+               "plain_empty": [], "cold_empty": []}
     edited = content / "articles" / "article-00000.ar.md"
     original = edited.read_text("utf-8")
 
     def one_round(number, memory=False):
         """Each build from the same state: no output and no cache for the cold
         ones, the output and cache of a build of the unedited corpus for the edit."""
-        for output in (plain_output, nashra_output, one_process_output):
+        for output in timed_outputs:
             if output.exists():
                 output.rename(set_aside / f"{output.name}-{number}")
         yield "plain", measure(plain, memory=memory)
@@ -305,6 +310,9 @@ def run(project, pairs, runs, workdir, settle=None):
         # process costs in memory, and what it saves in time.
         yield "cold_one_process", measure(
             nashra("--no-cache", "--processes", "1", output=one_process_output), memory=memory)
+        yield "plain_empty", measure(plain_empty, memory=memory)
+        yield "cold_empty", measure(nashra("--no-cache", output=nashra_empty_output, folder=empty),
+                                    memory=memory)
         edited.write_text(original.replace("\n\n", f"\n\nتعديل {number}. ", 1), "utf-8")
         try:
             yield "edited", measure(nashra(output=edited_output), memory=memory)
@@ -315,7 +323,7 @@ def run(project, pairs, runs, workdir, settle=None):
         measure(nashra(output=edited_output))
 
     shutil.rmtree(set_aside, ignore_errors=True)  # left by a run that was stopped
-    for output in (plain_output, nashra_output, one_process_output):
+    for output in timed_outputs:
         shutil.rmtree(output, ignore_errors=True)
     set_aside.mkdir()
     # The edited output may be another corpus's (the previous size's): its
@@ -336,6 +344,14 @@ def run(project, pairs, runs, workdir, settle=None):
     finally:
         shutil.rmtree(set_aside, ignore_errors=True)
     return {**_summary(pairs, runs, figures, peaks, nashra_output), "settle_seconds": settle}
+
+
+def _plain_command(settings_file, content, output):
+    """The command that builds `content` with plain Pelican, its settings written to `settings_file`."""
+    settings_file.write_text(PLAIN_SETTINGS.format(
+        content=str(content), output=str(output),
+        theme=str(Path(pelican.__file__).parent / "themes" / "simple")), "utf-8")
+    return [sys.executable, "-m", "pelican", "-s", str(settings_file), "-q"]
 
 
 def _compile_bytecode(project):
@@ -366,7 +382,18 @@ def _summary(pairs, runs, figures, peaks, output):
     result["memory_ratios"] = {name: round(result[name]["peak_mb"] / result["plain"]["peak_mb"], 2)
                                for name in ("cold", "cold_one_process")}
     result["memory_ratio"] = result["memory_ratios"]["cold"]
-    result["per_article_ms"] = round(1000 * result["cold"]["median"] / (2 * pairs), 3)
+    files = 2 * pairs
+    # Per article file, the build's time over its files: a cost every build
+    # pays whatever the archive's size (starting Python, imports, the theme,
+    # the registries) weighs on it the more the fewer the files. Per article,
+    # each round's build less its build of the same site with no articles:
+    # what the articles themselves cost.
+    result["per_file_ms"] = {build: round(1000 * result[build]["median"] / files, 3)
+                             for build in ("cold", "plain")}
+    result["per_article_ms"] = {
+        build: round(1000 * statistics.median(
+            full - empty for full, empty in zip(figures[build], figures[f"{build}_empty"])) / files, 3)
+        for build in ("cold", "plain")}
     article = next((output / "articles").rglob("index.html"))
     result["sizes"] = {"article_html": article.stat().st_size,
                        "stylesheet": (output / "theme" / "css" / "nashra.css").stat().st_size}
@@ -403,8 +430,13 @@ def report(result):
                              for key, label in (("cold", "cold"), ("cold_one_process", "one process"),
                                                 ("edited", "edited"))))
     lines.append(f"memory: Nashra's peak is {result['memory_ratio']}x plain Pelican's "
-                 f"({result['memory_ratios']['cold_one_process']}x in one process); "
-                 f"{result['per_article_ms']} ms per article file (cold)")
+                 f"({result['memory_ratios']['cold_one_process']}x in one process)")
+    lines.append(f"the same site with no articles, cold: Nashra {result['cold_empty']['median']:.2f} s, "
+                 f"plain Pelican {result['plain_empty']['median']:.2f} s; "
+                 f"per article file, cold: {result['per_file_ms']['cold']} ms "
+                 f"({result['per_file_ms']['plain']} ms plain), or "
+                 f"{result['per_article_ms']['cold']} ms ({result['per_article_ms']['plain']} ms "
+                 f"plain) less the build with no articles")
     lines.append(f"sizes: an article page {result['sizes']['article_html']:,} bytes, the stylesheet "
                  f"{result['sizes']['stylesheet']:,} bytes")
     lines.append(f"the run waited {result.get('settle_seconds', 0):.0f} s before its first round, and "
@@ -414,20 +446,27 @@ def report(result):
 
 def scaling(results):
     """How the cost of a cold build grows with the archive, from bench results
-    at several sizes: per article file (the build's time over its files, where
-    a fixed cost weighs more the fewer the files) and per added file (the
-    difference between two sizes over the files added: what the archive's
-    growth costs), for Nashra and for plain Pelican, and the spread of each
-    (the largest over the smallest, less one). A page, feed or calendar whose
-    cost grew with the square of the archive would show as a growing cost per
-    added file."""
+    at several sizes, for Nashra and for plain Pelican, with the spread of each
+    (the largest over the smallest, less one):
+    - per article file: the build's time over its files, where a fixed cost
+      weighs more the fewer the files;
+    - per added file: the difference between two sizes over the files added,
+      what the archive's growth costs;
+    - per article: each size's build less the build of the same site with no
+      articles, over the files; what the articles cost, measured at each size.
+    A page, feed or calendar whose cost grew with the square of the archive
+    would show as a growing cost per added file and per article."""
     figures = _growth([(result["pairs"], {name: result[name]["median"] for name in ("cold", "plain")})
                        for result in results],
                       scale=1000, totals="seconds", per_file="per_file_ms",
                       per_added_file="per_added_file_ms")
-    ratios = {result["pairs"]: result["ratios"]["cold"] for result in results}
+    by_size = {result["pairs"]: result for result in results}
     for row in figures["sizes"]:
-        row["ratio"] = ratios[row["pairs"]]
+        row["ratio"] = by_size[row["pairs"]]["ratios"]["cold"]
+        row["per_article_ms"] = by_size[row["pairs"]]["per_article_ms"]
+    figures["spread"]["per_article_ms"] = {
+        name: _spread([row["per_article_ms"][name] for row in figures["sizes"]])
+        for name in ("cold", "plain")}
     return figures
 
 
@@ -470,16 +509,19 @@ def _spread(values):
 
 def scaling_report(figures):
     lines = ["How the cost grows (cold builds, medians; plain Pelican in brackets):",
-             f"{'pairs':>6} {'Nashra s':>9} {'vs plain':>9} {'ms per file':>20}"]
+             f"{'pairs':>6} {'Nashra s':>9} {'vs plain':>9} {'ms per file':>20} "
+             f"{'ms per article (less the site with no articles)':>48}"]
     for row in figures["sizes"]:
-        per_file = row["per_file_ms"]
+        per_file, per_article = row["per_file_ms"], row["per_article_ms"]
         lines.append(f"{row['pairs']:>6} {row['seconds']['cold']:9.2f} {row['ratio']:9.2f} "
-                     f"{per_file['cold']:9.2f} ({per_file['plain']:.2f})")
+                     f"{per_file['cold']:9.2f} ({per_file['plain']:.2f}) "
+                     f"{per_article['cold']:36.2f} ({per_article['plain']:.2f})")
     for step in figures["steps"]:
         added = step["per_added_file_ms"]
         lines.append(f"each file added from {step['from']} to {step['to']} pairs: "
                      f"{added['cold']:.2f} ms ({added['plain']:.2f})")
-    for measure, label in (("per_file_ms", "per file"), ("per_added_file_ms", "per added file")):
+    for measure, label in (("per_file_ms", "per file"), ("per_added_file_ms", "per added file"),
+                           ("per_article_ms", "per article")):
         spread = figures["spread"][measure]
         lines.append(f"spread of the cost {label}: {_percent(spread['cold'])} "
                      f"({_percent(spread['plain'])})")
