@@ -6,6 +6,7 @@ The Makefile only prepares the virtual environment and calls these.
 import atexit
 import datetime
 import gc
+import json
 import os
 import shutil
 import sys
@@ -32,17 +33,32 @@ atexit.register(gc.freeze)
 
 
 def _build(settings=SETTINGS, content=None, output=OUTPUT, overrides=None):
-    from nashra.build import BuildFailed, build  # noqa: PLC0415
+    from nashra.build import build_and_report  # noqa: PLC0415
 
-    try:
-        report = build(settings, content=content, output=output, overrides=overrides)
-    except BuildFailed as failure:
-        print(failure, file=sys.stderr)
-        print("The build failed; the previous output was left as it was.", file=sys.stderr)
-        return None
-    print(f"Built {report.written} files into {os.path.relpath(report.output)} "
-          f"in {report.seconds:.2f} s.")
-    return report
+    return build_and_report(settings, content=content, output=output, overrides=overrides)
+
+
+def _build_in_a_fresh_process(settings, content, output, overrides):
+    """Replace this process with a fresh Python that builds, reports and exits
+    (1 if the build failed): Invoke's own modules (4 MB) would otherwise stay in
+    the build's memory, and in that of every process the build forks. So this
+    imports nothing of Nashra's. Where a process cannot be replaced in place
+    (not POSIX), the build runs here."""
+    if os.name != "posix":
+        if _build(settings, content, output, overrides) is None:
+            raise Exit(code=1)
+        return
+    request = json.dumps({"settings_file": settings, "content": content, "output": output,
+                          "overrides": overrides})
+    plugins = os.path.join(HERE, "plugins")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [plugins, os.environ.get("PYTHONPATH")]))}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, "-c", FRESH_BUILD, request], environment)
+
+
+FRESH_BUILD = "import sys; from nashra.build import main; sys.exit(main(sys.argv[1]))"
 
 
 # Invoke derives a short flag from each option's letters, and for --no-search
@@ -67,8 +83,7 @@ def build(c, content=None, output=OUTPUT, settings=SETTINGS, no_cache=False, no_
     if processes is not None:
         # Anything but a whole number is left for the settings' check to explain.
         overrides["BUILD_PROCESSES"] = int(processes) if processes.isdigit() else processes
-    if _build(settings, content, output, overrides) is None:
-        raise Exit(code=1)
+    _build_in_a_fresh_process(settings, content, output, overrides)
 
 
 @task(help={"content": "content folder to check (default: content/)",

@@ -14,9 +14,11 @@ the update fails half-way.
 """
 
 import gc
+import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -87,6 +89,30 @@ def build(settings_file, content=None, output=None, overrides=None):
         shutil.rmtree(spool, ignore_errors=True)
         gc.unfreeze()  # the plugin froze the build's objects (see plugin.py)
     return BuildReport(final, time.perf_counter() - started, written)
+
+
+def build_and_report(settings_file, content=None, output=None, overrides=None):
+    """Build, and say how it went: the BuildReport, or None when it failed (the
+    reason printed, the previous output untouched)."""
+    try:
+        report = build(settings_file, content=content, output=output, overrides=overrides)
+    except BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        print("The build failed; the previous output was left as it was.", file=sys.stderr)
+        return None
+    print(f"Built {report.written} files into {os.path.relpath(report.output)} "
+          f"in {report.seconds:.2f} s.")
+    return report
+
+
+def main(request):
+    """A build in a process of its own, as `invoke build` starts it (see tasks.py):
+    `request` is JSON, build_and_report's arguments; returns the exit status."""
+    report = build_and_report(**json.loads(request))
+    # Left out of the interpreter's last garbage collections, which would walk
+    # every object the build made only to free memory the exit frees anyway.
+    gc.freeze()
+    return 0 if report else 1
 
 
 def _run_pelican(settings):
