@@ -5,13 +5,14 @@ import os
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, article, write_files
+from conftest import ROOT, SETTINGS, article, write_files
 
 TASKS = ("build", "check", "new", "serve", "livereload", "test", "translations", "publish",
          "lock", "clean", "bench")
@@ -91,6 +92,29 @@ def test_build_takes_the_number_of_processes(content_dir, tmp_path):
 
 def _files(root):
     return {path.relative_to(root): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def test_the_build_runs_in_a_process_free_of_invoke(content_dir, tmp_path):
+    """`invoke build` hands over to a fresh Python: the task runner's modules are
+    in none of the build's processes (settings files run in the build's process)."""
+    seen = tmp_path / "modules-seen-by-the-build.json"
+    settings = tmp_path / "settings.py"
+    settings.write_text(textwrap.dedent(f"""\
+        import json, runpy, sys
+        globals().update({{name: value for name, value in runpy.run_path({str(SETTINGS)!r}).items()
+                          if name.isupper()}})
+        THEME = {str(ROOT / "theme")!r}
+        PLUGIN_PATHS = [{str(ROOT / "plugins")!r}]
+        with open({str(seen)!r}, "w") as stream:
+            json.dump(sorted(name for name in sys.modules if name.split(".")[0] == "invoke"), stream)
+        """), encoding="utf-8")
+    write_files(content_dir, {"articles/x.ar.md": article("x", "ar", "عنوان"),
+                              "articles/x.en.md": article("x", "en", "Title")})
+    built = invoke("build", "--settings", str(settings), "--content", str(content_dir),
+                   "--output", str(tmp_path / "site"), "--no-search", check=True)
+    assert "Built" in built.stdout
+    assert json.loads(seen.read_text(encoding="utf-8")) == []
+    assert (tmp_path / "site" / "en" / "articles" / "x" / "index.html").is_file()
 
 
 def test_a_failed_build_says_so_and_exits_non_zero(content_dir, tmp_path):

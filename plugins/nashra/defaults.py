@@ -1,6 +1,5 @@
-"""Nashra's settings' defaults, in a module of their own: the build reads some
-of them before Pelican is imported (see early.py). settings.py fills them in
-and validates every setting."""
+"""Nashra's settings' defaults, in one place. settings.py fills them in and
+validates every setting."""
 
 DEFAULTS = {
     # Languages of the site, each with the settings it overrides in its pages
