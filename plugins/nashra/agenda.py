@@ -11,7 +11,7 @@ import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from .defaults import WEEK_DAYS
 
@@ -22,6 +22,12 @@ class Day:
     in_month: bool
     is_today: bool
     articles: list = field(default_factory=list)
+    # What the grid shows of a day of its month, made with the rest of the
+    # grid: worked out in the template, cell by cell, they took half the time
+    # of a month page.
+    iso: str = ""
+    number: str = ""  # the day of the month, in the edition's digits
+    hijri: str = ""  # the day of the Hijri month ('' where Hijri is off)
 
 
 @dataclass
@@ -30,9 +36,16 @@ class Month:
     month: int
     dated: list = field(default_factory=list)  # articles with a day in this month
     unconfirmed: list = field(default_factory=list)  # articles known only to the month
-    weeks: list = field(default_factory=list)  # of 7 Days, from the week's first day
     previous: object = None  # the Month before this one that has events
     next: object = None
+    make_weeks: object = None  # () -> its weeks (see weeks)
+
+    @cached_property
+    def weeks(self):
+        """Lists of 7 Days, from the week's first day. Made when a page shows
+        them, so in the process that renders it, not before the rendering
+        processes start."""
+        return self.make_weeks()
 
     @property
     def key(self):
@@ -71,11 +84,13 @@ def by_start(article):
 
 
 class Agenda:
-    """The events of a list of articles, from the point of view of `today`."""
+    """The events of a list of articles, from the point of view of `today`;
+    `labels(date)` gives what a grid shows of a day (see Day)."""
 
-    def __init__(self, articles, today, week_start):
+    def __init__(self, articles, today, week_start, labels):
         self.today = today
         self.week_start = week_start
+        self.labels = labels
         events = [article for article in articles if article.event]
         self.upcoming = sorted((a for a in events if a.event.is_upcoming(today)), key=by_start)
         self.past = sorted((a for a in events if not a.event.is_upcoming(today)),
@@ -118,12 +133,17 @@ class Agenda:
             previous.next, following.previous = following, previous
         grid = calendar.Calendar(self.week_start)
         for month in ordered:
-            month.weeks = [[self._day(day, month, by_day) for day in week]
-                           for week in grid.monthdatescalendar(month.year, month.month)]
+            month.make_weeks = partial(self._weeks, grid, month, by_day)
         return {month.key: month for month in ordered}
+
+    def _weeks(self, grid, month, by_day):
+        return [[self._day(day, month, by_day) for day in week]
+                for week in grid.monthdatescalendar(month.year, month.month)]
 
     def _day(self, day, month, by_day):
         # Days of the neighbouring months fill the first and last weeks, empty:
         # their events are on their own month's page.
-        in_month = day.month == month.month
-        return Day(day, in_month, day == self.today, by_day.get(day, []) if in_month else [])
+        if day.month != month.month:
+            return Day(day, False, False)
+        number, hijri = self.labels(day)
+        return Day(day, True, day == self.today, by_day.get(day, []), day.isoformat(), number, hijri)

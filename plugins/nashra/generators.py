@@ -317,7 +317,8 @@ class EventsGenerator(NashraGenerator):
         today = build_today(self.settings)
         for edition in self.site.editions.values():
             edition.agenda = Agenda(edition.articles, today,
-                                    first_weekday(self.settings, edition.l10n.locale))
+                                    first_weekday(self.settings, edition.l10n.locale),
+                                    edition.l10n.grid_labels)
             self._register_pages(edition)
             for article in edition.contents():
                 if getattr(article, "event", None):
@@ -387,8 +388,8 @@ class OrganisationsGenerator(NashraGenerator):
         for edition in self.site.editions.values():
             agenda = edition.agenda
             edition.directory = Directory(edition, self.site.registry,
-                                          lambda articles, a=agenda: Agenda(articles, a.today,
-                                                                            a.week_start))
+                                          lambda articles, a=agenda: Agenda(
+                                              articles, a.today, a.week_start, a.labels))
             self.site.register("organisations", edition.lang, edition.url("ORGANISATIONS_INDEX_URL"))
             for entity in edition.directory.sorted():
                 self._describe(entity, edition)

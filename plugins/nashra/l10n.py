@@ -126,10 +126,11 @@ class Localiser:
         """Name of a weekday (0 = Monday): width "wide" or "abbreviated"."""
         return self.locale.days["stand-alone"][width][weekday]
 
-    def hijri_day(self, day):
-        """The day of the Hijri month, for calendar grids ('' where Hijri is off)."""
+    def grid_labels(self, day):
+        """What a calendar grid shows of a day: the day of its month, and the
+        day of the Hijri month ('' where Hijri is off)."""
         hijri = self._hijri(day)
-        return self.digits(str(hijri.day)) if hijri else ""
+        return self.digits(str(day.day)), self.digits(str(hijri.day)) if hijri else ""
 
     def hijri_month_span(self, first, last):
         """The Hijri months a Gregorian month covers: 'جمادى الآخرة – رجب 1447 هـ'."""
