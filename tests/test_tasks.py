@@ -241,6 +241,7 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     figures = json.loads((tmp_path / "bench-3.json").read_text(encoding="utf-8"))
     for build in ("plain", "cold", "cold_one_process", "edited", "plain_empty", "cold_empty"):
         assert figures[build]["median"] > 0 and figures[build]["peak_mb"] > 0
+        assert figures[build]["sampled_seconds"] > 0
     # Per article: each round's build less its build of the site with no articles.
     for build in ("cold", "plain"):
         [full], [empty] = figures[build]["seconds"], figures[f"{build}_empty"]["seconds"]
@@ -264,6 +265,19 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
     assert len(list((tmp_path / "corpus-3" / "articles").glob("*.md"))) == 6
 
+
+
+def test_a_build_sampled_for_memory_much_slower_than_its_timed_ones_is_named():
+    """Sampling memory runs each build once more; if that run did more work
+    than the timed ones (a whole site rendered again), its peak is not theirs."""
+    from nashra import benchmark  # noqa: PLC0415
+
+    usual = {"max": 2.0, "sampled_seconds": 2.2}
+    result = {"plain": usual, "cold": usual, "cold_one_process": usual,
+              "edited": {"max": 2.0, "sampled_seconds": 6.5}}
+    assert benchmark._unusual_samples(result) == ["edited"]
+    result["edited"]["sampled_seconds"] = 2.9
+    assert benchmark._unusual_samples(result) == []
 
 
 def test_the_cost_per_file_and_per_added_file_across_sizes():

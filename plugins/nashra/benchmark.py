@@ -340,10 +340,10 @@ def run(project, pairs, runs, workdir, settle=None):
             subprocess.run([python, "-m", "pagefind", "--site", str(nashra_output), "--silent"],
                            check=True)
             figures["search"].append(time.perf_counter() - started)
-        peaks = {name: peak for name, (_, peak) in one_round(runs, memory=True)}
+        sampled = dict(one_round(runs, memory=True))
     finally:
         shutil.rmtree(set_aside, ignore_errors=True)
-    return {**_summary(pairs, runs, figures, peaks, nashra_output), "settle_seconds": settle}
+    return {**_summary(pairs, runs, figures, sampled, nashra_output), "settle_seconds": settle}
 
 
 def _plain_command(settings_file, content, output):
@@ -362,10 +362,16 @@ def _compile_bytecode(project):
     compileall.compile_file(Path(project) / "tasks.py", quiet=1)
 
 
-def _summary(pairs, runs, figures, peaks, output):
+def _summary(pairs, runs, figures, sampled, output):
+    """`sampled`: each build's (seconds, peak MB) in the round that sampled
+    memory. Its seconds are kept beside the peak: a sampled build much slower
+    than the timed ones did more than they did (rendered the whole site, say),
+    and its peak is not theirs."""
     def stats(name):
         seconds = figures[name]
-        return {**_median_and_range(seconds), "peak_mb": round(peaks.get(name, 0.0), 1),
+        sampled_seconds, peak = sampled.get(name, (0.0, 0.0))
+        return {**_median_and_range(seconds), "peak_mb": round(peak, 1),
+                "sampled_seconds": round(sampled_seconds, 3),
                 "seconds": [round(value, 3) for value in seconds]}
 
     result = {"pairs": pairs, "runs": runs, "machine": _machine(),
@@ -400,6 +406,13 @@ def _summary(pairs, runs, figures, peaks, output):
     return result
 
 
+def _unusual_samples(result, slack=1.5):
+    """The builds whose run that sampled memory took more than `slack` times
+    their slowest timed run."""
+    return [name for name in ("plain", "cold", "cold_one_process", "edited")
+            if result[name].get("sampled_seconds", 0) > slack * result[name]["max"]]
+
+
 def _median_and_range(values):
     return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
             "max": round(max(values), 3)}
@@ -431,6 +444,11 @@ def report(result):
                                                 ("edited", "edited"))))
     lines.append(f"memory: Nashra's peak is {result['memory_ratio']}x plain Pelican's "
                  f"({result['memory_ratios']['cold_one_process']}x in one process)")
+    for key in _unusual_samples(result):
+        figure = result[key]
+        lines.append(f"memory: {names[key]} was sampled in a build of {figure['sampled_seconds']:.2f} s "
+                     f"(timed {figure['min']:.2f}-{figure['max']:.2f} s): its peak may not be a timed "
+                     f"build's")
     lines.append(f"the same site with no articles, cold: Nashra {result['cold_empty']['median']:.2f} s, "
                  f"plain Pelican {result['plain_empty']['median']:.2f} s; "
                  f"per article file, cold: {result['per_file_ms']['cold']} ms "
