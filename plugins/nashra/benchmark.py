@@ -410,7 +410,7 @@ def _unusual_samples(result, slack=1.5):
     """The builds whose run that sampled memory took more than `slack` times
     their slowest timed run."""
     return [name for name in ("plain", "cold", "cold_one_process", "edited")
-            if result[name].get("sampled_seconds", 0) > slack * result[name]["max"]]
+            if result[name]["sampled_seconds"] > slack * result[name]["max"]]
 
 
 def _median_and_range(values):
